@@ -1,0 +1,1 @@
+//! Wires analysis to policy: one action in, one verdict out.

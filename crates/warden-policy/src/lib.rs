@@ -1,0 +1,1 @@
+//! Policy files: layering, trust, compilation and evaluation of effects into verdicts.

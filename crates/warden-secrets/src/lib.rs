@@ -1,0 +1,4 @@
+//! Secret detection: rules, a prefiltered engine, file/staged/history walkers, baselines and
+//! report formats.
+
+pub mod rule;

@@ -1,0 +1,38 @@
+//! The shape of one built-in secret rule.
+//!
+//! Rules are plain data, compiled lazily by the engine: a rule's regex is built only when one
+//! of its keywords appears in the text being scanned, so a scan of text with no keyword hit
+//! compiles nothing.
+
+/// A checksum or structure check applied to a candidate secret after the pattern matched.
+/// Returns true when the candidate is well-formed for the provider.
+pub type Validator = fn(&str) -> bool;
+
+/// One secret rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable id, `SEC001`…; never reused for another format.
+    pub id: &'static str,
+    /// Short kebab-case name, e.g. `github-classic-pat`.
+    pub name: &'static str,
+    /// One sentence: what this secret is and what it grants.
+    pub description: &'static str,
+    /// The provider that issues it, e.g. `GitHub`.
+    pub provider: &'static str,
+    /// Lower-case literals, one of which must occur (case-insensitively) for the rule to run.
+    pub keywords: &'static [&'static str],
+    /// The regex (Rust `regex` syntax). If it has a capture group named `secret`, that group
+    /// is the secret; otherwise the whole match is.
+    pub pattern: &'static str,
+    /// Minimum Shannon entropy (bits per character) of the secret, when the format alone is
+    /// not distinctive enough.
+    pub min_entropy: Option<f32>,
+    /// Checksum or structure validation, where the format has one.
+    pub validate: Option<Validator>,
+    /// Texts in which the rule must find a secret (fake but format-valid).
+    pub examples: &'static [&'static str],
+    /// Texts in which the rule must find nothing.
+    pub negatives: &'static [&'static str],
+    /// How to revoke and rotate this secret (the provider's steps), for `warden incident`.
+    pub rotation: &'static str,
+}

@@ -1,0 +1,45 @@
+//! One module per subcommand. Each exposes `Args` (its clap definition) and `run`.
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::exit;
+
+pub mod check;
+pub mod explain;
+pub mod hook;
+pub mod init;
+pub mod log;
+pub mod mcp;
+pub mod scan;
+pub mod trust;
+
+/// Run the chosen subcommand and map its outcome to an exit code.
+pub fn dispatch(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Hook(args) => hook::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Trust(args) => trust::run(args),
+        Command::Scan(args) => scan::run(args),
+        Command::Log(args) => log::run(args),
+        Command::Mcp(args) => mcp::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            report_error(&err);
+            ExitCode::from(exit::INTERNAL)
+        }
+    }
+}
+
+/// Print an error chain for people, on stderr.
+#[allow(clippy::print_stderr)]
+pub fn report_error(err: &anyhow::Error) {
+    eprintln!("warden: error: {err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+}
