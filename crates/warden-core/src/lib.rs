@@ -9,8 +9,10 @@ mod action;
 mod decision;
 mod effect;
 mod mode;
+mod rule_doc;
 
 pub use action::{Action, FileEdit};
 pub use decision::{Decision, Reason, RuleId, Verdict};
 pub use effect::{Effect, EffectKind, GitOp, NetworkTarget, Severity};
 pub use mode::{Mode, ParseModeError};
+pub use rule_doc::RuleDoc;

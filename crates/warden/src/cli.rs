@@ -28,4 +28,10 @@ pub enum Command {
     Log(commands::log::Args),
     /// The MCP gateway and MCP configuration audit.
     Mcp(commands::mcp::Args),
+    /// Find every place a leaked secret appears and print how to rotate it and rewrite history.
+    Incident(commands::incident::Args),
+    /// Install Warden's git hooks (pre-commit secret scan, pre-push branch protection).
+    Git(commands::git::Args),
+    /// Grant a one-time approval code that Warden gave instead of asking (never from the agent).
+    Approve(commands::approve::Args),
 }

@@ -5,9 +5,12 @@ use std::process::ExitCode;
 use crate::cli::{Cli, Command};
 use crate::exit;
 
+pub mod approve;
 pub mod check;
 pub mod explain;
+pub mod git;
 pub mod hook;
+pub mod incident;
 pub mod init;
 pub mod log;
 pub mod mcp;
@@ -25,6 +28,9 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Log(args) => log::run(args),
         Command::Mcp(args) => mcp::run(args),
+        Command::Incident(args) => incident::run(args),
+        Command::Git(args) => git::run(args),
+        Command::Approve(args) => approve::run(args),
     };
     match result {
         Ok(code) => code,
