@@ -1,0 +1,716 @@
+//! The scanning engine: an Aho-Corasick keyword prefilter that routes text to the few rules
+//! that can match, lazily compiled rule regexes, candidate filters (entropy, checksum,
+//! placeholder), overlap resolution, bounded decoding of encoded blobs, and redaction.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::decode;
+use crate::entropy;
+use crate::finding::{Encoding, Finding};
+use crate::rule::Rule;
+
+/// Texts longer than this use the (lazily built) DFA prefilter, which scans faster but takes
+/// longer to build than the NFA used for short texts such as a hook's payload.
+const BULK_THRESHOLD: usize = 64 * 1024;
+/// How deep encoded blobs are unwrapped (base64 inside percent-encoding, …).
+const MAX_DECODE_DEPTH: u8 = 2;
+/// Bytes of encoded input that one scan may decode.
+const DECODE_BUDGET: usize = 8 * 1024 * 1024;
+/// Compiled size limit for one rule's regex.
+const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+/// The longest secret kept; longer matches are cut (a private key block is a few KB).
+const MAX_SECRET_LEN: usize = 64 * 1024;
+
+/// A compiled rule: its regex and which capture group holds the secret.
+struct Compiled {
+    regex: Regex,
+    secret_group: Option<usize>,
+}
+
+/// Scans text for secrets with a fixed set of rules.
+///
+/// Building a scanner only builds the keyword prefilter; each rule's regex is compiled the
+/// first time one of its keywords is seen, so scanning text that mentions no keyword compiles
+/// nothing.
+pub struct Scanner {
+    rules: &'static [Rule],
+    /// Per prefilter pattern: the rules that keyword routes to.
+    routes: Vec<Vec<u32>>,
+    /// Distinct lower-cased keywords, the prefilter's patterns.
+    keywords: Vec<String>,
+    /// Rules without keywords: they run on every text.
+    unrouted: Vec<u32>,
+    prefilter: Option<AhoCorasick>,
+    bulk_prefilter: OnceLock<Option<AhoCorasick>>,
+    compiled: Box<[OnceLock<Option<Compiled>>]>,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("rules", &self.rules.len())
+            .field("keywords", &self.keywords.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A candidate that passed every filter, before line numbers are computed.
+#[derive(Debug, Clone)]
+struct Hit {
+    rule: u32,
+    /// The secret's range in the scanned text (the blob's range when decoded).
+    range: std::ops::Range<usize>,
+    secret: String,
+    encoding: Option<Encoding>,
+}
+
+impl Scanner {
+    /// The built-in rules (`crate::rules::RULES`), built once per process.
+    pub fn builtin() -> &'static Scanner {
+        static BUILTIN: OnceLock<Scanner> = OnceLock::new();
+        BUILTIN.get_or_init(|| Scanner::new(crate::catalog::rules()))
+    }
+
+    /// A scanner over `rules`. Rule regexes are compiled lazily.
+    pub fn new(rules: &'static [Rule]) -> Scanner {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut routes: Vec<Vec<u32>> = Vec::new();
+        let mut unrouted = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            let mut any = false;
+            for keyword in rule.keywords {
+                let keyword = keyword.to_ascii_lowercase();
+                if keyword.is_empty() {
+                    continue;
+                }
+                any = true;
+                let slot = *index.entry(keyword.clone()).or_insert_with(|| {
+                    keywords.push(keyword);
+                    routes.push(Vec::new());
+                    routes.len() - 1
+                });
+                if !routes[slot].contains(&i) {
+                    routes[slot].push(i);
+                }
+            }
+            if !any {
+                unrouted.push(i);
+            }
+        }
+        let prefilter = build_prefilter(&keywords, AhoCorasickKind::ContiguousNFA);
+        let compiled = (0..rules.len()).map(|_| OnceLock::new()).collect();
+        Scanner {
+            rules,
+            routes,
+            keywords,
+            unrouted,
+            prefilter,
+            bulk_prefilter: OnceLock::new(),
+            compiled,
+        }
+    }
+
+    /// The rules this scanner runs.
+    pub fn rules(&self) -> &'static [Rule] {
+        self.rules
+    }
+
+    /// The rule with this id or name.
+    pub fn rule(&self, id_or_name: &str) -> Option<&'static Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name == id_or_name)
+    }
+
+    /// Every secret in `text`, in order of position, including those on lines that carry an
+    /// inline `warden:allow` comment (see [`Finding::inline_allowed`]): callers decide whether
+    /// such a comment may suppress a finding.
+    pub fn scan_text(&self, text: &str) -> Vec<Finding> {
+        self.scan_bytes(text.as_bytes())
+    }
+
+    /// Like [`Scanner::scan_text`], for text that may not be valid UTF-8.
+    pub fn scan_bytes(&self, text: &[u8]) -> Vec<Finding> {
+        let mut budget = DECODE_BUDGET;
+        let hits = self.hits(text, 0, &mut budget);
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        locate(self.rules, text, hits)
+    }
+
+    /// Whether `text` holds at least one secret (inline allow comments ignored).
+    pub fn contains_secret(&self, text: &str) -> bool {
+        !self.scan_text(text).is_empty()
+    }
+
+    /// `text` with every secret replaced by `[REDACTED:<rule-name>:<fingerprint>]`. Inline
+    /// allow comments do not protect a secret from redaction.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let findings = self.scan_text(text);
+        if findings.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut cursor = 0;
+        for finding in &findings {
+            let (mut start, mut end) = (finding.byte_range.start, finding.byte_range.end);
+            while start > 0 && !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            while end < text.len() && !text.is_char_boundary(end) {
+                end += 1;
+            }
+            if end <= cursor {
+                continue;
+            }
+            let start = start.max(cursor);
+            out.push_str(&text[cursor..start]);
+            out.push_str("[REDACTED:");
+            out.push_str(finding.rule_name);
+            out.push(':');
+            out.push_str(&finding.fingerprint);
+            out.push(']');
+            cursor = end;
+        }
+        out.push_str(&text[cursor..]);
+        Cow::Owned(out)
+    }
+
+    /// Redact every string inside a JSON value, in place (object keys included). Returns the
+    /// number of secrets replaced. Walks with an explicit stack, so deep nesting cannot
+    /// overflow the call stack.
+    pub fn redact_json(&self, value: &mut serde_json::Value) -> usize {
+        let mut count = 0;
+        let mut stack = vec![value];
+        while let Some(value) = stack.pop() {
+            match value {
+                serde_json::Value::String(s) => {
+                    count += self.redact_string(s);
+                }
+                serde_json::Value::Array(items) => stack.extend(items.iter_mut()),
+                serde_json::Value::Object(map) => {
+                    let secret_keys: Vec<String> = map
+                        .keys()
+                        .filter(|k| self.contains_secret(k))
+                        .cloned()
+                        .collect();
+                    for key in secret_keys {
+                        if let Some(v) = map.remove(&key) {
+                            count += self.scan_text(&key).len();
+                            map.insert(self.redact(&key).into_owned(), v);
+                        }
+                    }
+                    stack.extend(map.values_mut());
+                }
+                _ => {}
+            }
+        }
+        count
+    }
+
+    fn redact_string(&self, s: &mut String) -> usize {
+        let findings = self.scan_text(s);
+        if findings.is_empty() {
+            return 0;
+        }
+        let redacted = self.redact(s).into_owned();
+        *s = redacted;
+        findings.len()
+    }
+
+    /// The rules whose keywords occur in `text` (plus keyword-less rules), ascending.
+    fn triggered(&self, text: &[u8]) -> Vec<u32> {
+        let mut hit = vec![false; self.rules.len()];
+        for &i in &self.unrouted {
+            hit[i as usize] = true;
+        }
+        let prefilter = if text.len() > BULK_THRESHOLD {
+            self.bulk_prefilter
+                .get_or_init(|| build_prefilter(&self.keywords, AhoCorasickKind::DFA))
+                .as_ref()
+                .or(self.prefilter.as_ref())
+        } else {
+            self.prefilter.as_ref()
+        };
+        if let Some(ac) = prefilter {
+            let mut seen = vec![false; self.keywords.len()];
+            let mut remaining = self.keywords.len();
+            for m in ac.find_overlapping_iter(text) {
+                let p = m.pattern().as_usize();
+                if !seen[p] {
+                    seen[p] = true;
+                    for &r in &self.routes[p] {
+                        hit[r as usize] = true;
+                    }
+                    remaining -= 1;
+                    if remaining == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+        hit.iter()
+            .enumerate()
+            .filter(|(_, h)| **h)
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect()
+    }
+
+    fn compiled(&self, rule: u32) -> Option<&Compiled> {
+        let rule_ix = rule as usize;
+        self.compiled[rule_ix]
+            .get_or_init(|| {
+                let pattern = self.rules[rule_ix].pattern;
+                let regex = RegexBuilder::new(pattern)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .ok()?;
+                let secret_group = regex
+                    .capture_names()
+                    .position(|name| name == Some("secret"));
+                Some(Compiled {
+                    regex,
+                    secret_group,
+                })
+            })
+            .as_ref()
+    }
+
+    /// Candidates in `text` that pass every filter, overlaps resolved, then secrets found in
+    /// decoded blobs.
+    fn hits(&self, text: &[u8], depth: u8, budget: &mut usize) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for rule_ix in self.triggered(text) {
+            let Some(compiled) = self.compiled(rule_ix) else {
+                continue;
+            };
+            let rule = &self.rules[rule_ix as usize];
+            match compiled.secret_group {
+                Some(group) => {
+                    for caps in compiled.regex.captures_iter(text) {
+                        if let Some(m) = caps.get(group) {
+                            self.consider(rule_ix, rule, text, m.range(), &mut hits);
+                        }
+                    }
+                }
+                None => {
+                    for m in compiled.regex.find_iter(text) {
+                        self.consider(rule_ix, rule, text, m.range(), &mut hits);
+                    }
+                }
+            }
+        }
+        let mut hits = resolve_overlaps(self.rules, hits);
+        if depth < MAX_DECODE_DEPTH && *budget > 0 {
+            let mut decoded_hits = Vec::new();
+            for blob in decode::blobs(text, budget) {
+                for inner in self.hits(&blob.decoded, depth + 1, budget) {
+                    let clashes = hits.iter().any(|h| {
+                        h.rule == inner.rule
+                            && h.range.start < blob.range.end
+                            && blob.range.start < h.range.end
+                    });
+                    if !clashes {
+                        decoded_hits.push(Hit {
+                            rule: inner.rule,
+                            range: blob.range.clone(),
+                            secret: inner.secret,
+                            encoding: Some(inner.encoding.unwrap_or(blob.encoding)),
+                        });
+                    }
+                }
+            }
+            if !decoded_hits.is_empty() {
+                hits.extend(decoded_hits);
+                hits.sort_by_key(|h| (h.range.start, h.range.end));
+                hits.dedup_by(|a, b| {
+                    a.rule == b.rule && a.secret == b.secret && a.range == b.range
+                });
+            }
+        }
+        hits
+    }
+
+    fn consider(
+        &self,
+        rule_ix: u32,
+        rule: &Rule,
+        text: &[u8],
+        range: std::ops::Range<usize>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let range = range.start..range.end.min(range.start + MAX_SECRET_LEN);
+        let bytes = &text[range.clone()];
+        if bytes.is_empty() {
+            return;
+        }
+        if let Some(floor) = rule.min_entropy
+            && entropy::shannon(bytes) < floor
+        {
+            return;
+        }
+        let secret = String::from_utf8_lossy(bytes).into_owned();
+        if let Some(validate) = rule.validate
+            && !validate(&secret)
+        {
+            return;
+        }
+        if crate::catalog::is_placeholder(&secret) {
+            return;
+        }
+        hits.push(Hit {
+            rule: rule_ix,
+            range,
+            secret,
+            encoding: None,
+        });
+    }
+}
+
+fn build_prefilter(keywords: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+    if keywords.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(keywords)
+        .ok()
+}
+
+/// Whether a rule is a generic (variable-name based) rule rather than a provider format.
+fn is_generic(rule: &Rule) -> bool {
+    rule.name.starts_with("generic")
+}
+
+/// When candidates overlap, keep the most specific: a provider format over a generic rule, a
+/// checksummed format over an unchecked one, then the longer secret, then the earlier rule.
+fn resolve_overlaps(rules: &[Rule], mut hits: Vec<Hit>) -> Vec<Hit> {
+    if hits.len() < 2 {
+        return hits;
+    }
+    hits.sort_by_key(|h| (h.range.start, h.range.end));
+    let rank = |h: &Hit| {
+        let rule = &rules[h.rule as usize];
+        (
+            !is_generic(rule),
+            rule.validate.is_some(),
+            h.range.len(),
+            std::cmp::Reverse(h.rule),
+        )
+    };
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        match kept.last_mut() {
+            Some(last) if hit.range.start < last.range.end => {
+                if rank(&hit) > rank(last) {
+                    *last = hit;
+                }
+            }
+            _ => kept.push(hit),
+        }
+    }
+    kept
+}
+
+/// Turn hits into findings: line, column and inline-allow comments.
+fn locate(rules: &[Rule], text: &[u8], hits: Vec<Hit>) -> Vec<Finding> {
+    let mut lines = LineCursor::new(text);
+    let mut findings = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let (line, line_start) = lines.line_of(hit.range.start);
+        let column = char_count(&text[line_start..hit.range.start]) + 1;
+        let last = hit.range.end.saturating_sub(1).max(hit.range.start);
+        let (end_line, _) = lines.line_of(last);
+        let first_line = line_slice(text, hit.range.start);
+        let last_line = line_slice(text, last);
+        let inline_allowed = has_allow_comment(first_line) || has_allow_comment(last_line);
+        findings.push(Finding::new(
+            &rules[hit.rule as usize],
+            hit.secret,
+            hit.range,
+            line,
+            column,
+            end_line,
+            hit.encoding,
+            inline_allowed,
+        ));
+    }
+    findings
+}
+
+/// Whether a line carries an inline suppression comment.
+pub(crate) fn has_allow_comment(line: &[u8]) -> bool {
+    memchr::memmem::find(line, b"warden:allow").is_some()
+        || memchr::memmem::find(line, b"gitleaks:allow").is_some()
+}
+
+/// The line (without its newline) holding byte `at`.
+fn line_slice(text: &[u8], at: usize) -> &[u8] {
+    let at = at.min(text.len());
+    let start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |p| p + 1);
+    let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |p| at + p);
+    &text[start..end]
+}
+
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// Computes 1-based line numbers for increasing offsets without rescanning from the start.
+struct LineCursor<'t> {
+    text: &'t [u8],
+    /// Offsets of every newline, computed on first use.
+    newlines: Option<Vec<usize>>,
+}
+
+impl<'t> LineCursor<'t> {
+    fn new(text: &'t [u8]) -> Self {
+        LineCursor {
+            text,
+            newlines: None,
+        }
+    }
+
+    /// The 1-based line of byte `at` and the offset where that line starts.
+    fn line_of(&mut self, at: usize) -> (usize, usize) {
+        let text = self.text;
+        let newlines = self
+            .newlines
+            .get_or_insert_with(|| memchr::memchr_iter(b'\n', text).collect());
+        let before = newlines.partition_point(|&nl| nl < at);
+        let start = if before == 0 {
+            0
+        } else {
+            newlines[before - 1] + 1
+        };
+        (before + 1, start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn always_valid(_: &str) -> bool {
+        true
+    }
+
+    static RULES: &[Rule] = &[
+        Rule {
+            id: "TST001",
+            name: "test-token",
+            description: "A test token.",
+            provider: "Test",
+            keywords: &["tstk_"],
+            pattern: r"\btstk_[A-Za-z0-9]{20}\b",
+            min_entropy: Some(3.0),
+            validate: None,
+            examples: &[],
+            negatives: &[],
+            rotation: "Rotate it.",
+        },
+        Rule {
+            id: "TST002",
+            name: "generic-password",
+            description: "A password assignment.",
+            provider: "Generic",
+            keywords: &["password"],
+            pattern: r#"(?i)password\s*[:=]\s*["']?(?P<secret>[^\s"']{8,})"#,
+            min_entropy: Some(2.5),
+            validate: None,
+            examples: &[],
+            negatives: &[],
+            rotation: "Change it.",
+        },
+        Rule {
+            id: "TST003",
+            name: "checked-token",
+            description: "A token with a checksum.",
+            provider: "Test",
+            keywords: &["chk_"],
+            pattern: r"chk_[a-z]{6}[0-9]",
+            min_entropy: None,
+            validate: Some(|s| s.ends_with('7')),
+            examples: &[],
+            negatives: &[],
+            rotation: "Rotate it.",
+        },
+        Rule {
+            id: "TST004",
+            name: "validated-anywhere",
+            description: "Never matches in practice.",
+            provider: "Test",
+            keywords: &["zzqq"],
+            pattern: r"zzqq[0-9]{4}",
+            min_entropy: None,
+            validate: Some(always_valid),
+            examples: &[],
+            negatives: &[],
+            rotation: "",
+        },
+    ];
+
+    const TOKEN: &str = "tstk_a1B2c3D4e5F6g7H8i9J0";
+
+    fn scanner() -> Scanner {
+        Scanner::new(RULES)
+    }
+
+    #[test]
+    fn finds_token_with_position() {
+        let text = format!("first line\n  key = \"{TOKEN}\"\n");
+        let findings = scanner().scan_text(&text);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let f = &findings[0];
+        assert_eq!(
+            (f.rule_id, f.line, f.column, f.end_line),
+            ("TST001", 2, 10, 2)
+        );
+        assert_eq!(&text[f.byte_range.clone()], TOKEN);
+        assert_eq!(f.secret(), TOKEN);
+        assert_eq!(f.redacted, "tstk…");
+        assert!(!f.inline_allowed);
+    }
+
+    #[test]
+    fn keywords_are_case_insensitive_and_columns_count_chars() {
+        let text = format!("é PASSWORD = hunter2-Is-Long\n{TOKEN}");
+        let findings = scanner().scan_text(&text);
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert_eq!((findings[0].rule_id, findings[0].column), ("TST002", 14));
+        assert_eq!(findings[0].secret(), "hunter2-Is-Long");
+        assert_eq!((findings[1].line, findings[1].column), (2, 1));
+    }
+
+    #[test]
+    fn filters_entropy_and_checksum() {
+        let s = scanner();
+        assert!(s.scan_text("tstk_aaaaaaaaaaaaaaaaaaaa").is_empty());
+        assert!(s.scan_text("chk_abcdef6").is_empty());
+        assert_eq!(s.scan_text("chk_abcdef7").len(), 1);
+    }
+
+    #[test]
+    fn no_keyword_compiles_nothing() {
+        let s = scanner();
+        assert!(s.scan_text("ls -la && cargo build").is_empty());
+        assert!(s.compiled.iter().all(|c| c.get().is_none()));
+        assert!(s.scan_text("password: x").is_empty());
+        assert!(s.compiled[1].get().is_some());
+        assert!(s.compiled[0].get().is_none());
+    }
+
+    #[test]
+    fn provider_rule_wins_over_generic_on_overlap() {
+        let text = format!("password = {TOKEN}");
+        let findings = scanner().scan_text(&text);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].rule_id, "TST001");
+    }
+
+    #[test]
+    fn inline_allow_is_reported_not_dropped() {
+        for comment in ["# warden:allow", "// gitleaks:allow"] {
+            let text = format!("k = {TOKEN} {comment}\n");
+            let findings = scanner().scan_text(&text);
+            assert_eq!(findings.len(), 1);
+            assert!(findings[0].inline_allowed, "{comment}");
+        }
+    }
+
+    #[test]
+    fn secrets_in_encoded_blobs_are_found() {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(format!("token: {TOKEN}"));
+        let text = format!("data:\n  blob: {b64}\n");
+        let findings = scanner().scan_text(&text);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].encoding, Some(Encoding::Base64));
+        assert_eq!(findings[0].secret(), TOKEN);
+        assert_eq!(findings[0].line, 2);
+        let pct = "https://h/cb?x=password%3Dhunter2-Is-Long%26y%3D1";
+        let findings = scanner().scan_text(pct);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].encoding, Some(Encoding::Percent));
+        assert_eq!(findings[0].secret(), "hunter2-Is-Long&y=1");
+    }
+
+    #[test]
+    fn redact_replaces_each_secret() {
+        let text = format!("a {TOKEN} b\npassword: hunter2-Is-Long\n");
+        let s = scanner();
+        let red = s.redact(&text);
+        assert!(!red.contains(TOKEN) && !red.contains("hunter2"), "{red}");
+        assert!(red.contains("[REDACTED:test-token:"), "{red}");
+        assert!(
+            red.starts_with("a [REDACTED:") && red.ends_with("]\n"),
+            "{red}"
+        );
+        assert!(matches!(s.redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn redact_json_walks_everything() {
+        let mut value = serde_json::json!({
+            "a": [1, {"b": format!("x {TOKEN}")}],
+            TOKEN: "key is secret",
+            "c": "clean",
+        });
+        let n = scanner().redact_json(&mut value);
+        assert_eq!(n, 2);
+        let out = value.to_string();
+        assert!(!out.contains(TOKEN), "{out}");
+        assert!(out.contains("clean"));
+    }
+
+    #[test]
+    fn deep_json_does_not_overflow() {
+        let mut value = serde_json::json!(TOKEN);
+        for _ in 0..10_000 {
+            value = serde_json::Value::Array(vec![value]);
+        }
+        assert_eq!(scanner().redact_json(&mut value), 1);
+        // Drop iteratively too: serde_json's recursive drop would overflow on deep nesting.
+        let mut cur = value;
+        while let serde_json::Value::Array(mut items) = cur {
+            cur = items.pop().unwrap_or(serde_json::Value::Null);
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let findings = scanner().scan_text(TOKEN);
+        let debug = format!("{findings:?}");
+        assert!(!debug.contains(TOKEN), "{debug}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_scanned() {
+        let mut bytes = vec![0xff, 0xfe, b'\n'];
+        bytes.extend_from_slice(TOKEN.as_bytes());
+        bytes.push(0xc3);
+        let findings = scanner().scan_bytes(&bytes);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].line, 2);
+    }
+
+    #[test]
+    fn large_texts_use_the_bulk_prefilter() {
+        let mut text = "lorem ipsum dolor sit amet\n".repeat(10_000);
+        text.push_str(TOKEN);
+        let s = scanner();
+        let findings = s.scan_text(&text);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].line, 10_001);
+        assert!(s.bulk_prefilter.get().is_some());
+    }
+}
