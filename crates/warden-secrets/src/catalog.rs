@@ -8,6 +8,6 @@ pub(crate) fn rules() -> &'static [Rule] {
 }
 
 /// Whether a candidate is a documentation key, template variable or other placeholder.
-pub(crate) fn is_placeholder(_secret: &str) -> bool {
-    false
+pub(crate) fn is_placeholder(secret: &str) -> bool {
+    crate::placeholder::is_placeholder(secret)
 }
