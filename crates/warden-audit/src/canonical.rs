@@ -51,8 +51,22 @@ pub fn write_value(out: &mut String, value: &Value) {
     }
 }
 
+/// The canonical encoding of the object `map` without the members named in `skip`.
+pub fn object_without(map: &Map<String, Value>, skip: &[&str]) -> String {
+    let mut out = String::with_capacity(512);
+    write_object_skipping(&mut out, map, skip);
+    out
+}
+
 fn write_object(out: &mut String, map: &Map<String, Value>) {
-    let mut members: Vec<(&String, &Value)> = map.iter().collect();
+    write_object_skipping(out, map, &[]);
+}
+
+fn write_object_skipping(out: &mut String, map: &Map<String, Value>, skip: &[&str]) {
+    let mut members: Vec<(&String, &Value)> = map
+        .iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .collect();
     members.sort_by(|a, b| utf16_cmp(a.0, b.0));
     out.push('{');
     for (i, (key, value)) in members.into_iter().enumerate() {

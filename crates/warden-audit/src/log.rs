@@ -445,20 +445,22 @@ impl AuditLog {
 
 /// Fill in `epoch`, `mac` and `hash` and return the line to store.
 fn seal(record: &mut Record, key: Option<&KeyState>) -> String {
-    record.epoch = None;
+    record.epoch = key.map(|k| k.epoch);
     record.mac = None;
-    if let Some(key) = key {
-        record.epoch = Some(key.epoch);
-        let Value::Object(object) = record.to_value() else {
-            return String::new();
-        };
-        record.mac = Some(key.mac(record::mac_input(&object).as_bytes()));
-    }
-    let Value::Object(object) = record.to_value() else {
+    let Value::Object(mut object) = record.to_value() else {
         return String::new();
     };
+    object.remove("mac");
+    if let Some(key) = key {
+        let mac = key.mac(record::mac_input(&object).as_bytes());
+        object.insert("mac".to_owned(), Value::String(mac.clone()));
+        record.mac = Some(mac);
+    }
     record.hash = record::hash_object(&object);
-    record.to_line()
+    object.insert("hash".to_owned(), Value::String(record.hash.clone()));
+    let mut line = crate::canonical::to_string(&Value::Object(object));
+    line.push('\n');
+    line
 }
 
 /// Write `line` with a single `write(2)`. A short write (disk full) is undone by truncating

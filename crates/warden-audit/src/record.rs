@@ -162,17 +162,12 @@ impl Record {
 
 /// The canonical bytes the `mac` is computed over: the record without `hash` and `mac`.
 pub(crate) fn mac_input(object: &Map<String, Value>) -> String {
-    let mut m = object.clone();
-    m.remove("hash");
-    m.remove("mac");
-    canonical::to_string(&Value::Object(m))
+    canonical::object_without(object, &["hash", "mac"])
 }
 
 /// The record hash of a JSON object: SHA-256 of its canonical form without `hash`.
 pub(crate) fn hash_object(object: &Map<String, Value>) -> String {
-    let mut m = object.clone();
-    m.remove("hash");
-    sha256_hex(canonical::to_string(&Value::Object(m)).as_bytes())
+    sha256_hex(canonical::object_without(object, &["hash"]).as_bytes())
 }
 
 /// Lowercase hex SHA-256.
@@ -302,23 +297,22 @@ pub struct ParsedLine {
 pub fn parse_line(line: &[u8]) -> Result<ParsedLine, LineProblem> {
     let value: Value =
         serde_json::from_slice(line).map_err(|e| LineProblem::Unparseable(e.to_string()))?;
-    let Value::Object(object) = value else {
+    if !value.is_object() {
         return Err(LineProblem::Unparseable("not a JSON object".to_owned()));
-    };
-    let object_value = Value::Object(object);
-    if canonical::to_string(&object_value).as_bytes() != line {
+    }
+    if canonical::to_string(&value).as_bytes() != line {
         return Err(LineProblem::NotCanonical);
     }
-    let Value::Object(object) = object_value else {
-        return Err(LineProblem::Unparseable("not a JSON object".to_owned()));
-    };
-    if let Some(v) = object.get("v").and_then(Value::as_u64)
+    if let Some(v) = value.get("v").and_then(Value::as_u64)
         && v != SCHEMA_VERSION
     {
         return Err(LineProblem::UnknownSchema(v));
     }
-    let record: Record = serde_json::from_value(Value::Object(object.clone()))
-        .map_err(|e| LineProblem::Unparseable(e.to_string()))?;
+    let record =
+        Record::deserialize(&value).map_err(|e| LineProblem::Unparseable(e.to_string()))?;
+    let Value::Object(object) = value else {
+        return Err(LineProblem::Unparseable("not a JSON object".to_owned()));
+    };
     if !is_hash_hex(&record.hash) {
         return Err(LineProblem::MalformedField("hash"));
     }
