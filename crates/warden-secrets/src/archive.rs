@@ -6,8 +6,6 @@ use std::io::{Cursor, Read, Seek};
 use crate::files::FileScan;
 use crate::report::{Note, Report};
 
-/// Decompressed bytes scanned per top-level archive.
-const MAX_ARCHIVE_BYTES: u64 = 256 * 1024 * 1024;
 /// Entries looked at per archive.
 const MAX_ENTRIES: usize = 10_000;
 /// Archives inside archives, opened this deep.
@@ -60,7 +58,7 @@ pub(crate) fn scan_file(
 ) -> Report {
     let mut walk = Walk {
         scan,
-        budget: MAX_ARCHIVE_BYTES,
+        budget: scan.options.max_archive_bytes,
         entries: 0,
         report: Report::default(),
         truncated: false,
@@ -73,8 +71,9 @@ pub(crate) fn scan_file(
         walk.report.notes.push(Note::new(
             display,
             format!(
-                "archive only partly scanned: limits are {MAX_ARCHIVE_BYTES} decompressed bytes, \
-                 {MAX_ENTRIES} entries and {MAX_DEPTH} levels of nesting"
+                "archive only partly scanned: limits are {} decompressed bytes, \
+                 {MAX_ENTRIES} entries and {MAX_DEPTH} levels of nesting",
+                scan.options.max_archive_bytes
             ),
         ));
     }

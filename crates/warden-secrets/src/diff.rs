@@ -37,6 +37,8 @@ pub fn scan_diff(
     options: &ScanOptions,
 ) -> Result<Report, Error> {
     let suppressor = Suppressor::new(options)?;
+    // Outside a repository `git diff` silently switches to `--no-index`: refuse first.
+    crate::git::open(repo_dir)?;
     let mut command = Command::new("git");
     command
         .arg("-C")

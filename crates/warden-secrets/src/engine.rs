@@ -388,7 +388,7 @@ fn build_prefilter(keywords: &[String], kind: AhoCorasickKind) -> Option<AhoCora
 
 /// Whether a rule is a generic (variable-name based) rule rather than a provider format.
 fn is_generic(rule: &Rule) -> bool {
-    rule.name.starts_with("generic")
+    rule.name.starts_with("generic") || rule.provider == "Generic"
 }
 
 /// When candidates overlap, keep the most specific: a provider format over a generic rule, a

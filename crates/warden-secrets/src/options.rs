@@ -30,6 +30,8 @@ pub struct ScanOptions {
     pub follow_symlinks: bool,
     /// Open zip, tar and gzip archives.
     pub archives: bool,
+    /// Decompressed bytes read from one archive, nested archives included.
+    pub max_archive_bytes: u64,
     /// Skip files larger than this many bytes (`None`: stream files of any size).
     pub max_file_bytes: Option<u64>,
     /// Worker threads (0: one per core).
@@ -49,6 +51,7 @@ impl Default for ScanOptions {
             skip_lockfile_hashes: true,
             follow_symlinks: false,
             archives: true,
+            max_archive_bytes: 256 * 1024 * 1024,
             max_file_bytes: None,
             threads: 0,
             progress: None,
