@@ -1,0 +1,523 @@
+//! Classification of one argv: what the program is, what it does to files, the network,
+//! git and the system. Wrappers hand their inner argv back to [`Walker::run`].
+
+use std::path::Path;
+
+use warden_core::{EffectKind, Severity};
+
+use crate::paths::{Loc, Place, place};
+use crate::rules;
+use crate::walk::Walker;
+use crate::word::{Word, basename};
+
+mod build;
+mod fs;
+mod git;
+mod hazards;
+mod interp;
+mod net;
+pub(crate) mod opts;
+mod readonly;
+mod wrappers;
+
+/// The severity, rule and message of a command itself (its `Exec` effect).
+#[derive(Debug, Clone)]
+pub(crate) struct Own {
+    pub sev: Severity,
+    pub rule: &'static str,
+    pub msg: String,
+}
+
+impl Own {
+    /// Proven read-only.
+    pub fn ro(msg: impl Into<String>) -> Self {
+        Own {
+            sev: Severity::ReadOnly,
+            rule: rules::READONLY,
+            msg: msg.into(),
+        }
+    }
+    /// A routine project-local command.
+    pub fn project(msg: impl Into<String>) -> Self {
+        Own {
+            sev: Severity::LocalWrite,
+            rule: rules::PROJECT,
+            msg: msg.into(),
+        }
+    }
+    /// Not provable.
+    pub fn unknown(msg: impl Into<String>) -> Self {
+        Own {
+            sev: Severity::Unknown,
+            rule: rules::UNKNOWN,
+            msg: msg.into(),
+        }
+    }
+    /// A wrapper whose inner command was analysed separately.
+    pub fn wrapper(msg: impl Into<String>) -> Self {
+        Own {
+            sev: Severity::ReadOnly,
+            rule: rules::WRAPPER,
+            msg: msg.into(),
+        }
+    }
+    /// Any severity under a rule.
+    pub fn with(sev: Severity, rule: &'static str, msg: impl Into<String>) -> Self {
+        Own {
+            sev,
+            rule,
+            msg: msg.into(),
+        }
+    }
+}
+
+/// Shortens text for messages.
+pub(crate) fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= MAX {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Directories whose programs are the standard ones of their name.
+const SYSTEM_BIN: &[&str] = &[
+    "/bin",
+    "/usr/bin",
+    "/usr/local/bin",
+    "/sbin",
+    "/usr/sbin",
+    "/usr/local/sbin",
+    "/opt/homebrew/bin",
+];
+
+impl Walker<'_> {
+    /// Analyses one argv reached anywhere: functions, wrappers, then the program's rules.
+    pub(crate) fn run(&mut self, argv: &[Word]) {
+        let Some(first) = argv.first() else {
+            return;
+        };
+        if self.try_call_function(argv) {
+            return;
+        }
+        let mut own = if first.dynamic || first.glob {
+            self.emit(
+                EffectKind::Exec {
+                    argv: texts(argv),
+                    dynamic: true,
+                },
+                Severity::Unknown,
+                rules::DYNAMIC,
+                format!(
+                    "the program name `{}` is only known at run time; write it literally",
+                    clip(&first.text)
+                ),
+            );
+            None
+        } else {
+            None
+        };
+        let name = basename(&first.text).to_string();
+        let standard = !first.text.contains('/')
+            || Path::new(&first.text)
+                .parent()
+                .is_some_and(|p| SYSTEM_BIN.iter().any(|b| Path::new(b) == p));
+        let o = if !standard {
+            self.local_program(argv)
+        } else {
+            self.dispatch(&name, argv)
+        };
+        let o = if self.state.path_changed && !first.text.contains('/') && o.sev < Severity::Unknown
+        {
+            Own::unknown(format!(
+                "`PATH` was changed earlier in this command, so `{name}` may not be the usual program"
+            ))
+        } else {
+            o
+        };
+        own.get_or_insert(o);
+        if let Some(o) = own {
+            self.emit(
+                EffectKind::Exec {
+                    argv: texts(argv),
+                    dynamic: argv.iter().any(|w| w.dynamic || w.glob),
+                },
+                o.sev,
+                o.rule,
+                o.msg,
+            );
+        }
+    }
+
+    fn dispatch(&mut self, name: &str, argv: &[Word]) -> Own {
+        if let Some(o) = self.wrapper(name, argv) {
+            return o;
+        }
+        if let Some(o) = self.interpreter(name, argv) {
+            return o;
+        }
+        if let Some(o) = self.filesystem(name, argv) {
+            return o;
+        }
+        if name == "git" {
+            return self.git(argv);
+        }
+        if let Some(o) = self.network(name, argv) {
+            return o;
+        }
+        if let Some(o) = self.hazardous(name, argv) {
+            return o;
+        }
+        if let Some(o) = self.build_tool(name, argv) {
+            return o;
+        }
+        if let Some(o) = self.readonly(name, argv) {
+            return o;
+        }
+        Own::unknown(format!(
+            "`{}` is not a command Warden knows to be safe",
+            clip(name)
+        ))
+    }
+
+    /// A program named by a path (`./x`, `bin/tool`, `/tmp/ls`): not the standard tool of
+    /// its name. Shell scripts are read and analysed when the environment can provide them.
+    fn local_program(&mut self, argv: &[Word]) -> Own {
+        let loc = self.resolve(&argv[0]);
+        if let Some(o) = self.written_then_run(&loc.path, "runs a file") {
+            return o;
+        }
+        if !loc.exact() {
+            return Own::unknown(format!(
+                "runs `{}`, which Warden cannot see",
+                clip(&argv[0].text)
+            ));
+        }
+        match self.ctx.env.read_script(&loc.path) {
+            Some(text) if is_shell_script(&text) => {
+                self.emit_read(&loc.path, "runs it as a script");
+                let args = argv.to_vec();
+                self.nested_with_args(&text, args, &format!("the script {}", loc.path.display()));
+                Own::with(
+                    Severity::ReadOnly,
+                    rules::SCRIPT,
+                    format!(
+                        "runs the shell script {}; its commands are analysed",
+                        loc.path.display()
+                    ),
+                )
+            }
+            _ => Own::unknown(format!(
+                "runs the program {}, whose behaviour Warden cannot see",
+                loc.path.display()
+            )),
+        }
+    }
+
+    /// If `path` was written earlier in this line, the code run now was never seen by the
+    /// person: reports it, analysing the content when known.
+    pub(crate) fn written_then_run(&mut self, path: &Path, how: &str) -> Option<Own> {
+        let content = self
+            .written
+            .iter()
+            .rev()
+            .find(|(p, _)| p == path)
+            .map(|(_, c)| c.clone())?;
+        self.unseen(format!(
+            "{how} {} that was written earlier in this same command; write it first, then run it in a separate step",
+            path.display()
+        ));
+        if let Some(text) = content {
+            self.nested(
+                &text,
+                crate::walk::Sub::Child,
+                "a script written in this command",
+            );
+        }
+        Some(Own::with(
+            Severity::Unknown,
+            rules::UNSEEN,
+            format!("{how} written in this same command"),
+        ))
+    }
+
+    // ----- effect helpers -------------------------------------------------------------------
+
+    /// A `Read` effect for a resolved location.
+    pub(crate) fn read_effect(&mut self, loc: &Loc, how: &str) {
+        self.emit_read(&loc.path, how);
+    }
+
+    pub(crate) fn emit_read(&mut self, path: &Path, how: &str) {
+        self.emit(
+            EffectKind::Read {
+                path: path.to_path_buf(),
+            },
+            Severity::ReadOnly,
+            rules::READ,
+            format!("{how}: {}", path.display()),
+        );
+        if self.ctx.env.is_secret_path(path) {
+            self.out.secret = true;
+        }
+    }
+
+    /// Reads for every operand word.
+    pub(crate) fn read_words(&mut self, words: &[&Word], how: &str) {
+        for w in words {
+            if w.text == "-" || w.text.is_empty() {
+                continue;
+            }
+            let loc = self.resolve(w);
+            self.read_effect(&loc, how);
+        }
+    }
+
+    /// A `Write` effect, with severity from where the path is. `content` is the text
+    /// written, when known (so that running the file later in the line can be analysed).
+    pub(crate) fn write_effect(&mut self, loc: &Loc, how: &str, content: Option<String>) {
+        let (sev, rule, why) = self.write_severity(loc);
+        if sev == Severity::ReadOnly {
+            return;
+        }
+        self.written.push((loc.path.clone(), content));
+        self.emit(
+            EffectKind::Write {
+                path: loc.path.clone(),
+            },
+            sev,
+            rule,
+            format!("{how}: {}{why}", loc.path.display()),
+        );
+    }
+
+    fn write_severity(&self, loc: &Loc) -> (Severity, &'static str, String) {
+        let p = place(&loc.path, &self.root, self.home.as_deref());
+        let s = loc.path.to_string_lossy();
+        let name = loc
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        const PERSIST: &[&str] = &[
+            ".bashrc",
+            ".bash_profile",
+            ".profile",
+            ".zshrc",
+            ".zprofile",
+            ".zshenv",
+            ".bash_login",
+            ".bash_logout",
+            ".login",
+            ".cshrc",
+            ".tcshrc",
+            ".inputrc",
+            ".xinitrc",
+            ".xprofile",
+            "config.fish",
+        ];
+        if s.contains("/.ssh/authorized_keys")
+            || s.starts_with("/etc/sudoers")
+            || s == "/etc/passwd"
+            || s == "/etc/shadow"
+            || s.starts_with("/etc/cron")
+            || s.starts_with("/var/spool/cron")
+            || s.starts_with("/etc/systemd/")
+            || s.starts_with("/etc/ld.so.preload")
+        {
+            return (
+                Severity::Catastrophic,
+                rules::WRITE_SENSITIVE,
+                " (grants access or runs code for anyone, persistently)".into(),
+            );
+        }
+        if PERSIST.contains(&name.as_str())
+            || s.contains("/.config/autostart/")
+            || s.contains("/.config/systemd/")
+            || s.contains("/Library/LaunchAgents/")
+            || s.contains("/.ssh/")
+        {
+            return (
+                Severity::Destructive,
+                rules::WRITE_SENSITIVE,
+                " (a start-up or SSH file: code or access that persists)".into(),
+            );
+        }
+        match p {
+            Place::Sink => (Severity::ReadOnly, rules::WRITE, String::new()),
+            Place::Device => (
+                Severity::Catastrophic,
+                rules::DISK,
+                " (a raw device: this destroys a disk)".into(),
+            ),
+            Place::Project {
+                git_internal: true, ..
+            } => (
+                Severity::Destructive,
+                rules::WRITE_SENSITIVE,
+                " (git's own files: hooks and config run code)".into(),
+            ),
+            Place::Project { .. } if loc.cwd_unknown => (
+                Severity::Unknown,
+                rules::WRITE,
+                " (after a `cd` Warden could not follow)".into(),
+            ),
+            Place::Project { .. } => {
+                if loc.dynamic {
+                    (
+                        Severity::Unknown,
+                        rules::WRITE,
+                        " (a path only known at run time)".into(),
+                    )
+                } else {
+                    (Severity::LocalWrite, rules::WRITE, String::new())
+                }
+            }
+            Place::Scratch => (Severity::LocalWrite, rules::WRITE, String::new()),
+            Place::Critical(what) => (
+                Severity::Destructive,
+                rules::WRITE_SENSITIVE,
+                format!(" ({what})"),
+            ),
+            Place::System => (
+                Severity::Destructive,
+                rules::WRITE_SENSITIVE,
+                " (a system file)".into(),
+            ),
+            Place::Home | Place::Other => (
+                Severity::Unknown,
+                rules::WRITE,
+                " (outside the project)".into(),
+            ),
+        }
+    }
+
+    /// A `Delete` effect, with severity from the target and how it is deleted.
+    pub(crate) fn delete_effect(&mut self, loc: &Loc, recursive: bool, how: &str) {
+        let (sev, rule, why) = self.delete_severity(loc, recursive);
+        self.emit(
+            EffectKind::Delete {
+                path: loc.path.clone(),
+                recursive,
+            },
+            sev,
+            rule,
+            format!("{how} {}{why}", loc.path.display()),
+        );
+    }
+
+    pub(crate) fn delete_severity(
+        &self,
+        loc: &Loc,
+        recursive: bool,
+    ) -> (Severity, &'static str, String) {
+        let root = &self.root;
+        let home = self.home.as_deref();
+        let here = place(&loc.path, root, home);
+        if let Place::Critical(what) = here {
+            return (
+                Severity::Catastrophic,
+                rules::DELETE_CRITICAL,
+                format!(": {what}; delete the specific files you mean instead"),
+            );
+        }
+        if !loc.exact() {
+            // A glob or a dynamic word can name anything under its literal prefix; if that
+            // prefix is itself critical, the delete may wipe it.
+            let anchor_place = place(&loc.anchor, root, home);
+            if let Place::Critical(what) = anchor_place {
+                let partial = !loc.glob && loc.dynamic && loc.anchor != loc.path;
+                let scratch =
+                    loc.anchor == Path::new("/tmp") || loc.anchor == Path::new("/var/tmp");
+                if !scratch && (recursive || loc.glob || partial) {
+                    return (
+                        Severity::Catastrophic,
+                        rules::DELETE_CRITICAL,
+                        format!(
+                            ": may expand to everything in {what} ({}); name the files literally",
+                            loc.anchor.display()
+                        ),
+                    );
+                }
+            }
+        }
+        if let Place::Device = here {
+            return (Severity::Catastrophic, rules::DISK, ": a raw device".into());
+        }
+        match here {
+            Place::Project {
+                regenerable: true,
+                git_internal: false,
+            } if loc.exact() || !loc.dynamic => (
+                Severity::LocalWrite,
+                rules::DELETE_LOCAL,
+                " (a regenerable build or cache artefact)".into(),
+            ),
+            Place::Project {
+                git_internal: false,
+                ..
+            } if loc.exact() && !recursive => (
+                Severity::LocalWrite,
+                rules::DELETE_LOCAL,
+                " (one named file inside the project)".into(),
+            ),
+            Place::Project { .. } if loc.cwd_unknown => (
+                Severity::Destructive,
+                rules::DELETE_DESTRUCTIVE,
+                " (after a `cd` Warden could not follow)".into(),
+            ),
+            Place::Project { .. } => (
+                Severity::Destructive,
+                rules::DELETE_DESTRUCTIVE,
+                if loc.dynamic {
+                    " (a path only known at run time)".into()
+                } else if loc.glob {
+                    " (a glob inside the project)".into()
+                } else {
+                    " (recursively, inside the project; not assumed recoverable)".into()
+                },
+            ),
+            _ => (
+                Severity::Destructive,
+                rules::DELETE_DESTRUCTIVE,
+                " (outside the project)".into(),
+            ),
+        }
+    }
+}
+
+/// The texts of words.
+pub(crate) fn texts(argv: &[Word]) -> Vec<String> {
+    argv.iter().map(|w| w.text.clone()).collect()
+}
+
+/// True when text looks like a shell script (a shell shebang or none at all).
+pub(crate) fn is_shell_script(text: &str) -> bool {
+    match text.lines().next() {
+        Some(l) if l.starts_with("#!") => {
+            let l = l.trim_start_matches("#!");
+            let prog = l.split_whitespace().collect::<Vec<_>>();
+            let shell = |p: &str| {
+                matches!(
+                    basename(p),
+                    "sh" | "bash" | "dash" | "zsh" | "ksh" | "mksh" | "ash" | "busybox"
+                )
+            };
+            match prog.as_slice() {
+                [env, rest @ ..] if basename(env) == "env" => rest
+                    .iter()
+                    .find(|a| !a.starts_with('-'))
+                    .is_some_and(|a| shell(a)),
+                [p, ..] => shell(p),
+                [] => false,
+            }
+        }
+        _ => !text.as_bytes().contains(&0),
+    }
+}
