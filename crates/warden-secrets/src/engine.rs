@@ -64,6 +64,9 @@ struct Hit {
     rule: u32,
     /// The secret's range in the scanned text (the blob's range when decoded).
     range: std::ops::Range<usize>,
+    /// Length of the rule's whole match: the context a rule needed (a provider name, an
+    /// assignment) makes it more specific.
+    context: usize,
     secret: String,
     encoding: Option<Encoding>,
 }
@@ -295,14 +298,14 @@ impl Scanner {
             match compiled.secret_group {
                 Some(group) => {
                     for caps in compiled.regex.captures_iter(text) {
-                        if let Some(m) = caps.get(group) {
-                            self.consider(rule_ix, rule, text, m.range(), &mut hits);
+                        if let (Some(m), Some(whole)) = (caps.get(group), caps.get(0)) {
+                            self.consider(rule_ix, rule, text, m.range(), whole.len(), &mut hits);
                         }
                     }
                 }
                 None => {
                     for m in compiled.regex.find_iter(text) {
-                        self.consider(rule_ix, rule, text, m.range(), &mut hits);
+                        self.consider(rule_ix, rule, text, m.range(), m.len(), &mut hits);
                     }
                 }
             }
@@ -321,6 +324,7 @@ impl Scanner {
                         decoded_hits.push(Hit {
                             rule: inner.rule,
                             range: blob.range.clone(),
+                            context: inner.context,
                             secret: inner.secret,
                             encoding: Some(inner.encoding.unwrap_or(blob.encoding)),
                         });
@@ -344,6 +348,7 @@ impl Scanner {
         rule: &Rule,
         text: &[u8],
         range: std::ops::Range<usize>,
+        context: usize,
         hits: &mut Vec<Hit>,
     ) {
         let range = range.start..range.end.min(range.start + MAX_SECRET_LEN);
@@ -368,6 +373,7 @@ impl Scanner {
         hits.push(Hit {
             rule: rule_ix,
             range,
+            context,
             secret,
             encoding: None,
         });
@@ -386,13 +392,25 @@ fn build_prefilter(keywords: &[String], kind: AhoCorasickKind) -> Option<AhoCora
         .ok()
 }
 
-/// Whether a rule is a generic (variable-name based) rule rather than a provider format.
-fn is_generic(rule: &Rule) -> bool {
-    rule.name.starts_with("generic") || rule.provider == "Generic"
+/// How specific a rule is: 2 for one provider's format, 1 for a credential shape many
+/// providers share (a URL with credentials, a JWT, an npmrc or netrc line), 0 for a rule that
+/// relies on a variable name (`password = ...`). When rules claim the same secret, the most
+/// specific names it.
+fn specificity(rule: &Rule) -> u8 {
+    if rule.name.starts_with("generic") {
+        0
+    } else if matches!(rule.provider, "Generic" | "Database" | "JWT")
+        || matches!(rule.name, "npmrc-auth-token" | "netrc-password")
+    {
+        1
+    } else {
+        2
+    }
 }
 
-/// When candidates overlap, keep the most specific: a provider format over a generic rule, a
-/// checksummed format over an unchecked one, then the longer secret, then the earlier rule.
+/// When candidates overlap, keep the most specific: a provider format over a shared shape over
+/// a variable-name rule (see [`specificity`]), then the rule that needed more context, a checksummed format over an unchecked one, then the longer
+/// secret, then the earlier rule.
 fn resolve_overlaps(rules: &[Rule], mut hits: Vec<Hit>) -> Vec<Hit> {
     if hits.len() < 2 {
         return hits;
@@ -401,7 +419,8 @@ fn resolve_overlaps(rules: &[Rule], mut hits: Vec<Hit>) -> Vec<Hit> {
     let rank = |h: &Hit| {
         let rule = &rules[h.rule as usize];
         (
-            !is_generic(rule),
+            specificity(rule),
+            h.context,
             rule.validate.is_some(),
             h.range.len(),
             std::cmp::Reverse(h.rule),
