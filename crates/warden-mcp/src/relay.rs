@@ -106,9 +106,14 @@ pub enum RelayEnd {
     ServerExited { detail: String },
 }
 
+/// Longest wait for answers to requests relayed before the client closed its side.
+const DRAIN_LIMIT: Duration = Duration::from_secs(30);
+
 enum Ev {
     Client(Frame),
     ClientEof,
+    /// A signal asked the gateway to stop: shut the server down without draining.
+    Stop,
     Server(Frame),
     ServerEof(Option<String>),
     Timer(u64),
@@ -315,11 +320,25 @@ where
     // 1 SIGTERM sent, 2 SIGKILL sent.
     let mut stage = 0u8;
     let mut deadline: Option<Instant> = None;
+    // After the client closed, requests already relayed may still be answered (a client that
+    // writes its requests and closes its stdin still reads the answers); the server's stdin is
+    // closed once nothing is pending, or after `DRAIN_LIMIT` at most.
+    let mut drain_until: Option<Instant> = None;
     let end = loop {
-        if client_closed && deadline.is_none() && router.pending_requests() == 0 {
+        if client_closed
+            && deadline.is_none()
+            && (router.pending_requests() == 0 || drain_until.is_some_and(|d| Instant::now() >= d))
+        {
+            // Closing the server's stdin is the first step of its shutdown.
+            server_tx = None;
             deadline = Some(Instant::now() + opts.shutdown_grace);
         }
-        let ev = match deadline {
+        let deadline_or_drain = deadline.or(if client_closed { drain_until } else { None });
+        let ev = match deadline_or_drain {
+            Some(d) if deadline.is_none() => tokio::select! {
+                ev = ev_rx.recv() => ev,
+                () = tokio::time::sleep_until(d) => continue,
+            },
             Some(d) => tokio::select! {
                 ev = ev_rx.recv() => ev,
                 () = tokio::time::sleep_until(d) => {
@@ -353,9 +372,13 @@ where
             Ev::ClientEof => {
                 if !client_closed {
                     client_closed = true;
-                    // Closing the server's stdin is the first step of its shutdown.
-                    server_tx = None;
+                    drain_until = Some(Instant::now() + DRAIN_LIMIT);
                 }
+                continue;
+            }
+            Ev::Stop => {
+                client_closed = true;
+                drain_until = Some(Instant::now());
                 continue;
             }
             Ev::Server(f) => router.on_server(f, now),
@@ -438,6 +461,6 @@ fn spawn_signal_listener(tx: mpsc::Sender<Ev>) {
             _ = int.recv() => {}
             _ = hup.recv() => {}
         }
-        let _ = tx.send(Ev::ClientEof).await;
+        let _ = tx.send(Ev::Stop).await;
     });
 }

@@ -995,8 +995,9 @@ impl Router {
             }
             Kind::Notification { method } => {
                 if method == "notifications/tools/list_changed" {
+                    // The first complete listing closes the first-use window, not this: some
+                    // servers announce a change before they even answer `initialize`.
                     self.view_stale = true;
-                    self.first_use_open = false;
                 }
                 self.relay(&mut msg, bytes, "server->client", out, Out::Client);
             }
