@@ -108,7 +108,8 @@ pub fn default_is_secret_path(path: &Path) -> bool {
         "/.password-store/",
         "/etc/ssl/private/",
     ];
-    DIRS.iter().any(|d| s.contains(d))
+    let with_slash = format!("{s}/");
+    DIRS.iter().any(|d| with_slash.contains(d))
 }
 
 fn is_env_template(name: &str) -> bool {

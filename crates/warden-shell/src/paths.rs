@@ -25,6 +25,16 @@ pub(crate) struct Loc {
     pub glob: bool,
     /// The working directory was not known when the word was resolved (after a dynamic `cd`).
     pub cwd_unknown: bool,
+    /// The word had a non-empty literal prefix before its first unknown part (`~/$X`,
+    /// `/$X`), so the anchor was named explicitly.
+    pub explicit_anchor: bool,
+    /// Only filtered children of the anchor are meant (see [`Word::filtered`]).
+    pub filtered: bool,
+    /// The glob's last component has literal characters (`*.txt`), so it selects some
+    /// entries rather than everything.
+    pub selective_glob: bool,
+    /// Only children of the anchor are meant (see [`Word::child`]).
+    pub child: bool,
 }
 
 impl Loc {
@@ -67,12 +77,26 @@ impl Resolver<'_> {
             };
             self.canonical(&normalize(&abs))
         };
+        let last = w
+            .text
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
+        let selective_glob = w.glob
+            && last
+                .chars()
+                .any(|c| !matches!(c, '*' | '?' | '.' | '[' | ']' | '!' | '{' | '}' | ','));
         Loc {
             path,
             anchor,
             dynamic: w.dynamic,
             glob: w.glob,
             cwd_unknown: cwd_unknown && !w.text.starts_with('/') && !w.tilde,
+            explicit_anchor: w.known_prefix > 0,
+            filtered: w.filtered,
+            selective_glob,
+            child: w.child,
         }
     }
 
@@ -192,7 +216,6 @@ const SYSTEM_DIRS: &[&str] = &[
     "proc",
     "root",
     "sbin",
-    "srv",
     "sys",
     "usr",
     "var",

@@ -16,7 +16,7 @@ use brush_parser::word::{
 use warden_core::{Effect, EffectKind, RuleId, Severity};
 
 use crate::paths::{Loc, Resolver};
-use crate::word::{Word, decode_ansi_c, is_glob_char, unescape_backquoted};
+use crate::word::{Word, decode_ansi_c, unescape_backquoted};
 use crate::{Analysis, Context, MAX_DEPTH, MAX_INPUT, Parse, fallback, rules};
 
 /// Most simple commands analysed in one command line (loops, functions and scripts
@@ -148,7 +148,7 @@ pub(crate) struct State {
 #[derive(Debug, Clone, Default)]
 struct LineFacts {
     secret_read: Option<PathBuf>,
-    env_dump: bool,
+    secret_output: Option<String>,
     network: bool,
 }
 
@@ -173,6 +173,8 @@ pub(crate) struct Walker<'c> {
     call_stack: Vec<String>,
     /// Files written earlier in this command line, with their content when known.
     pub written: Vec<(PathBuf, Option<String>)>,
+    /// Files downloaded earlier in this command line.
+    pub fetched_files: Vec<PathBuf>,
     facts: LineFacts,
     /// What feeds the command being analysed.
     pub stdin: Stdin,
@@ -209,6 +211,7 @@ impl<'c> Walker<'c> {
             called: HashSet::new(),
             call_stack: Vec::new(),
             written: Vec::new(),
+            fetched_files: Vec::new(),
             facts: LineFacts::default(),
             stdin: Stdin::Inherited,
             out: Out::default(),
@@ -260,7 +263,15 @@ impl<'c> Walker<'c> {
 
     /// Notes that the whole environment is dumped (secret-bearing output).
     pub fn note_env_dump(&mut self) {
-        self.facts.env_dump = true;
+        self.note_secret("dumps the environment (which holds credentials)");
+    }
+
+    /// Notes that a command outputs secret data (private keys, credentials).
+    pub fn note_secret(&mut self, what: &str) {
+        self.out.secret = true;
+        self.facts
+            .secret_output
+            .get_or_insert_with(|| what.to_string());
     }
 
     fn finish(&mut self) {
@@ -277,9 +288,9 @@ impl<'c> Walker<'c> {
             self.called.insert(name.clone());
             self.call_function(&name, &body, &[]);
         }
-        let exfil_source = match (&self.facts.secret_read, self.facts.env_dump) {
+        let exfil_source = match (&self.facts.secret_read, &self.facts.secret_output) {
             (Some(p), _) => Some(format!("reads the secret file {}", p.display())),
-            (None, true) => Some("dumps the environment (which holds credentials)".to_string()),
+            (None, Some(what)) => Some(what.clone()),
             _ => None,
         };
         if let (Some(src), true) = (exfil_source, self.facts.network) {
@@ -499,9 +510,8 @@ impl<'c> Walker<'c> {
                 let mut out = Out::default();
                 if unroll && !values.is_empty() {
                     for v in values {
-                        self.state
-                            .vars
-                            .insert(f.variable_name.clone(), Some(v.text));
+                        let name = f.variable_name.clone();
+                        self.set_var(&name, &v);
                         out.merge(self.compound_list(&f.body.list));
                     }
                 } else {
@@ -597,11 +607,42 @@ impl<'c> Walker<'c> {
             for (name, value) in &assigns {
                 self.check_env_assignment(name, value, true);
             }
+            if io.socket {
+                let prog = crate::word::basename(&argv[0].text);
+                if matches!(
+                    prog,
+                    "bash"
+                        | "sh"
+                        | "zsh"
+                        | "dash"
+                        | "ksh"
+                        | "exec"
+                        | "python"
+                        | "python3"
+                        | "perl"
+                        | "ruby"
+                        | "php"
+                ) || argv.len() == 1 && prog == "exec"
+                {
+                    self.hazard(
+                        "remote-code",
+                        Severity::Catastrophic,
+                        rules::REVERSE_SHELL,
+                        format!("`{prog}` is wired to a network socket through /dev/tcp: a remote shell; never from an agent"),
+                    );
+                }
+            }
             self.out = Out::default();
             self.run(&argv);
             std::mem::take(&mut self.out)
         };
         self.stdin = saved_stdin;
+        if let (Some(p), Some(t)) = (&io.stdout_path, &out.text) {
+            // What was written is known: running the file later in the line can be analysed.
+            if let Some(entry) = self.written.iter_mut().rev().find(|(w, _)| w == p) {
+                entry.1 = Some(t.clone());
+            }
+        }
         if io.stdout_redirected {
             // Output went to a file, not down the pipe.
             Out::default()
@@ -673,7 +714,13 @@ impl<'c> Walker<'c> {
 
     /// Records a variable's value (or that it is unknown).
     pub fn set_var(&mut self, name: &str, value: &Word) {
-        let v = (!value.dynamic && value.text.len() <= MAX_VALUE).then(|| value.text.clone());
+        let text = match (&self.home, value.tilde) {
+            (Some(h), true) if value.text == "~" || value.text.starts_with("~/") => {
+                format!("{}{}", h.display(), &value.text[1..])
+            }
+            _ => value.text.clone(),
+        };
+        let v = (!value.dynamic && text.len() <= MAX_VALUE).then_some(text);
         if name == "PATH" {
             self.state.path_changed = true;
         }
@@ -749,7 +796,7 @@ impl<'c> Walker<'c> {
                     &format!("the `{name}` value"),
                 );
             }
-        } else if LOADER_VARS.contains(&upper) || (name == "PATH" && for_command) {
+        } else if LOADER_VARS.contains(&upper) || name == "PATH" {
             self.emit(
                 EffectKind::Exec {
                     argv: vec![format!("{name}={}", value.text)],
@@ -985,6 +1032,7 @@ impl<'c> Walker<'c> {
             K::Write | K::Append | K::Clobber | K::ReadAndWrite => {
                 if fd.unwrap_or(1) == 1 {
                     io.stdout_redirected = true;
+                    io.stdout_path = Some(loc.path.clone());
                 }
                 let how = if matches!(kind, K::Append) {
                     "appends to it through a `>>` redirect"
@@ -1146,7 +1194,7 @@ impl<'c> Walker<'c> {
                 WordPiece::Text(t) => {
                     if quoted {
                         acc.cur.push_lit(t);
-                    } else if t.contains(is_glob_char) || has_extglob(t) {
+                    } else if crate::word::is_glob_text(t) || has_extglob(t) {
                         acc.cur.push_glob(t);
                     } else {
                         acc.cur.push_lit(t);
@@ -1173,8 +1221,13 @@ impl<'c> Walker<'c> {
                     acc.started = true;
                     match t {
                         TildeExpr::Home if i == 0 && acc.cur.text.is_empty() => {
-                            acc.cur.tilde = true;
-                            acc.cur.push_lit("~");
+                            match self.home.clone() {
+                                Some(h) => acc.cur.push_lit(&h.to_string_lossy()),
+                                None => {
+                                    acc.cur.tilde = true;
+                                    acc.cur.push_lit("~");
+                                }
+                            }
                         }
                         TildeExpr::Home => acc.cur.push_lit("~"),
                         TildeExpr::UserHome(u) => {
@@ -1300,6 +1353,12 @@ impl<'c> Walker<'c> {
                     },
                     None => Value::Unknown(format!("${i}")),
                 },
+                Parameter::Special(brush_parser::word::SpecialParameter::ShellName) => {
+                    match w.state.positional.as_ref().and_then(|a| a.first()) {
+                        Some(a) if a.is_static() => Value::Known(a.text.clone()),
+                        _ => Value::Unknown("$0".into()),
+                    }
+                }
                 Parameter::Special(
                     brush_parser::word::SpecialParameter::AllPositionalParameters { .. },
                 ) => match &w.state.positional {
@@ -1457,6 +1516,8 @@ enum Value {
 struct Io {
     stdin: Option<Stdin>,
     stdout_redirected: bool,
+    /// Where standard output goes, when redirected to a file.
+    stdout_path: Option<PathBuf>,
     socket: bool,
 }
 
@@ -1489,7 +1550,7 @@ impl Acc {
                 self.break_word();
             }
             first = false;
-            if part.contains(is_glob_char) {
+            if crate::word::is_glob_text(part) {
                 self.cur.push_glob(part);
             } else {
                 self.cur.push_lit(part);

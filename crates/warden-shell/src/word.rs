@@ -25,6 +25,12 @@ pub(crate) struct Word {
     pub fetched: bool,
     /// For a process substitution `<(…)` whose output is known text: that text.
     pub feed: Option<String>,
+    /// The word names paths strictly inside its literal prefix, selected by a filter
+    /// (`find DIR -name PAT -exec rm {} +`), not everything there.
+    pub filtered: bool,
+    /// The word names only paths inside its literal prefix directory, never the directory
+    /// itself or anything outside it (`find DIR … {}`).
+    pub child: bool,
 }
 
 impl Word {
@@ -81,6 +87,11 @@ impl Word {
 /// True for the characters that make an unquoted word a pathname pattern.
 pub(crate) fn is_glob_char(c: char) -> bool {
     matches!(c, '*' | '?' | '[')
+}
+
+/// True when unquoted text is a pathname pattern: `*`, `?`, or a `[…]` bracket expression.
+pub(crate) fn is_glob_text(t: &str) -> bool {
+    t.contains(['*', '?']) || t.find('[').is_some_and(|i| t[i + 1..].contains(']'))
 }
 
 /// Decodes the body of an ANSI-C quoted string (`$'…'`).

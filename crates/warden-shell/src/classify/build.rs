@@ -137,6 +137,7 @@ const PROJECT_TOOLS: &[&str] = &[
     "actionlint",
     "codespell",
     "typos",
+    "shellcheck",
     "vale",
     "cspell",
     "sqlfluff",

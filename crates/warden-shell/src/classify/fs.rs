@@ -221,8 +221,7 @@ impl Walker<'_> {
                     .value(Some('d'), "")
                     .cloned()
                     .unwrap_or_else(|| Word::lit("."));
-                let loc = self.resolve(&dir);
-                self.write_effect(&loc, &format!("`{name}` extracts into"), None);
+                self.write_into(&dir, &format!("`{name}` extracts into"));
                 if let Some(a) = p.operands().first() {
                     let loc = self.resolve(a);
                     self.read_effect(&loc, "extracts");
@@ -293,17 +292,59 @@ impl Walker<'_> {
                     self.write_effect(&loc, "`patch` edits", None);
                 }
                 if p.operands().is_empty() {
-                    let here = Word::lit(".");
-                    let loc = self.resolve(&here);
-                    self.write_effect(&loc, "`patch` edits files under", None);
+                    self.write_into(&Word::lit("."), "`patch` edits files under");
                 }
                 Own::project("`patch` applies a diff")
+            }
+            "vim" | "vi" | "nvim" | "nano" | "emacs" | "code" | "subl" | "gedit" | "kate"
+            | "micro" | "hx" | "helix" | "ed" | "ex" | "joe" | "mcedit" | "pico" | "view"
+            | "vimdiff" | "open" | "xdg-open" => {
+                let p = opts::parse(
+                    args,
+                    Spec {
+                        short: "cSuUTt",
+                        long: &[],
+                        stop_at_operand: false,
+                    },
+                );
+                for w in p.operands() {
+                    if w.text.starts_with('+') {
+                        continue;
+                    }
+                    let loc = self.resolve(w);
+                    self.read_effect(&loc, &format!("`{name}` opens"));
+                }
+                Own::unknown(format!(
+                    "`{name}` is interactive (an editor or opener); Warden cannot see what it will do"
+                ))
             }
             "split" | "csplit" => Own::project(format!("`{name}` writes pieces of a file")),
             "mktemp" => Own::project("`mktemp` creates a temporary file"),
             "mkfifo" | "mknod" => Own::unknown(format!("`{name}` creates a special file")),
             _ => return None,
         })
+    }
+
+    /// Files extracted or patched into a directory: writes under it (the directory itself is
+    /// not replaced).
+    pub(crate) fn write_into(&mut self, dir: &Word, how: &str) {
+        let loc = self.resolve(dir);
+        let mut inside = loc.clone();
+        inside.path = loc.path.join("*");
+        inside.glob = false;
+        let pl = place(&loc.path, &self.root, self.home.as_deref());
+        if matches!(pl, Place::Critical(_) | Place::System) && loc.path != self.root {
+            self.hazard(
+                "filesystem",
+                Severity::Destructive,
+                rules::WRITE_SENSITIVE,
+                format!(
+                    "{how} {}, which may overwrite system or home files",
+                    loc.path.display()
+                ),
+            );
+        }
+        self.write_effect(&inside, how, None);
     }
 
     /// Marks that a command's output is its input (`tee`, `cat` of stdin).
@@ -432,7 +473,7 @@ impl Walker<'_> {
                 Place::Project {
                     git_internal: false,
                     ..
-                } | Place::Scratch
+                }
             );
             if dplace == Place::Sink {
                 self.delete_effect(&sloc, true, "`mv` to /dev/null destroys");
@@ -528,7 +569,15 @@ impl Walker<'_> {
         let mut worst = Own::project(format!("`chmod {}` inside the project", clip(&mode)));
         for w in &ops {
             let loc = self.resolve(w);
-            let pl = place(&loc.path, &self.root, self.home.as_deref());
+            // The project root itself is treated as inside the project for permissions.
+            let pl = if loc.path == self.root {
+                Place::Project {
+                    regenerable: false,
+                    git_internal: false,
+                }
+            } else {
+                place(&loc.path, &self.root, self.home.as_deref())
+            };
             let inside = matches!(
                 pl,
                 Place::Project {
@@ -614,7 +663,15 @@ impl Walker<'_> {
         let mut worst = Own::project(format!("`{name}` inside the project"));
         for w in &ops {
             let loc = self.resolve(w);
-            let pl = place(&loc.path, &self.root, self.home.as_deref());
+            // The project root itself is treated as inside the project for permissions.
+            let pl = if loc.path == self.root {
+                Place::Project {
+                    regenerable: false,
+                    git_internal: false,
+                }
+            } else {
+                place(&loc.path, &self.root, self.home.as_deref())
+            };
             let o = match pl {
                 Place::Critical(what) => Own::with(
                     Severity::Catastrophic,
@@ -775,6 +832,55 @@ impl Walker<'_> {
             roots.push(Word::lit("."));
         }
         let mut own = Own::ro("`find` only lists files");
+        // Tests that select a subset of the tree (a `-name '*'` selects everything).
+        let expr = &args[i.min(args.len())..];
+        let mut restrictive = false;
+        let mut literal_name: Option<String> = None;
+        for (k, w) in expr.iter().enumerate() {
+            let v = expr.get(k + 1).map(|x| x.text.as_str()).unwrap_or("*");
+            match w.text.as_str() {
+                "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-iwholename"
+                | "-regex" | "-iregex" | "-lname" | "-ilname" => {
+                    if v != "*" && v != ".*" && v != "*/*" {
+                        restrictive = true;
+                    }
+                    if matches!(w.text.as_str(), "-name" | "-iname")
+                        && !crate::word::is_glob_text(v)
+                    {
+                        literal_name = Some(v.to_string());
+                    }
+                }
+                "-newer" | "-mtime" | "-mmin" | "-atime" | "-amin" | "-ctime" | "-cmin"
+                | "-size" | "-empty" | "-user" | "-group" | "-perm" | "-links" | "-inum"
+                | "-samefile" | "-uid" | "-gid" | "-nouser" | "-nogroup" | "-newermt" => {
+                    restrictive = true;
+                }
+                _ => {}
+            }
+        }
+        // The path `{}` stands for: something strictly under a root.
+        let child_word = |root: &Word| -> Word {
+            let base = root.text.trim_end_matches('/');
+            let base = if base.is_empty() { "/" } else { base };
+            let sep = if base.ends_with('/') { "" } else { "/" };
+            let text = match &literal_name {
+                Some(n) => format!("{base}{sep}{{}}/{n}"),
+                None => format!("{base}{sep}{{}}"),
+            };
+            Word {
+                known_prefix: if root.is_static() {
+                    base.len() + sep.len()
+                } else {
+                    0
+                },
+                text,
+                dynamic: true,
+                tilde: root.tilde,
+                filtered: restrictive,
+                child: true,
+                ..Word::default()
+            }
+        };
         let mut j = i;
         while j < args.len() {
             let t = args[j].text.as_str();
@@ -786,20 +892,14 @@ impl Walker<'_> {
                         .map(|k| j + 1 + k)
                         .unwrap_or(args.len());
                     let mut inner: Vec<Word> = args[j + 1..end].to_vec();
+                    let first_root = roots.first().cloned().unwrap_or_else(|| Word::lit("."));
                     for w in inner.iter_mut() {
-                        if w.text.contains("{}") {
+                        if w.text == "{}" {
+                            *w = child_word(&first_root);
+                        } else if w.text.contains("{}") {
                             let at = w.text.find("{}").unwrap_or(0);
                             w.dynamic = true;
                             w.known_prefix = w.known_prefix.min(at);
-                            // `{}` is a path under one of the roots.
-                            if at == 0 && w.text == "{}" {
-                                let root = roots
-                                    .first()
-                                    .map(|r| r.text.clone())
-                                    .unwrap_or_else(|| ".".into());
-                                w.text = format!("{}/{{}}", root.trim_end_matches('/'));
-                                w.known_prefix = root.trim_end_matches('/').len() + 1;
-                            }
                         }
                     }
                     if !inner.is_empty() {
@@ -813,31 +913,12 @@ impl Walker<'_> {
                 }
                 "-delete" => {
                     for r in &roots {
-                        let mut w = r.clone();
+                        let w = child_word(r);
                         let loc = self.resolve(&w);
-                        // `find ROOT … -delete` deletes what matches under ROOT; the root itself
-                        // when it matches too.
-                        w.glob = true;
-                        let mut loc2 = loc.clone();
-                        loc2.glob = true;
-                        loc2.anchor = loc.path.clone();
-                        let (sev, rule, why) = self.delete_severity(&loc2, true);
-                        let (sev, rule, why) =
-                            match place(&loc.path, &self.root, self.home.as_deref()) {
-                                Place::Critical(_) => (sev, rule, why),
-                                _ => self.delete_severity(&loc, true),
-                            };
-                        self.emit(
-                            warden_core::EffectKind::Delete {
-                                path: loc.path.clone(),
-                                recursive: true,
-                            },
-                            sev,
-                            rule,
-                            format!(
-                                "`find -delete` deletes matching files under {}{why}",
-                                loc.path.display()
-                            ),
+                        self.delete_effect(
+                            &loc,
+                            true,
+                            "`find -delete` deletes matching files under",
                         );
                     }
                     own = Own::project("`find -delete`; the severity is that of what it deletes");
@@ -1003,17 +1084,7 @@ impl Walker<'_> {
                 }
             }
             let target = dir.unwrap_or_else(|| Word::lit("."));
-            let loc = self.resolve(&target);
-            let pl = place(&loc.path, &self.root, self.home.as_deref());
-            if matches!(pl, Place::Critical(_) | Place::System) {
-                self.hazard(
-                    "filesystem",
-                    Severity::Destructive,
-                    rules::WRITE_SENSITIVE,
-                    format!("`tar` extracts over {}", loc.path.display()),
-                );
-            }
-            self.write_effect(&loc, "`tar` extracts into", None);
+            self.write_into(&target, "`tar` extracts into");
             if own.sev < Severity::LocalWrite {
                 own = Own::project("`tar` extracts an archive");
             }

@@ -971,7 +971,7 @@ impl Walker<'_> {
                 opts::Arg::Short('f', _) => g.force = true,
                 opts::Arg::Short('d', _) => g.delete = true,
                 opts::Arg::Long(l, v) => {
-                    if l == "force"
+                    if opts::long_matches(l, "force")
                         || (l.starts_with("force")
                             && !l.starts_with("force-with-lease")
                             && !l.starts_with("force-if-includes"))

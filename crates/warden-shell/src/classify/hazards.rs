@@ -403,6 +403,32 @@ impl Walker<'_> {
                 self.hazard("system", Severity::Destructive, rules::SYSTEM, msg.clone());
                 Own::with(Severity::Destructive, rules::SYSTEM, msg)
             }
+            "gpg" | "gpg2" => {
+                if args
+                    .iter()
+                    .any(|w| w.text.starts_with("--export-secret") || w.text == "--export-ssh-key")
+                {
+                    self.note_secret("exports private keys");
+                    return Some(Own::unknown(
+                        "`gpg --export-secret-keys` outputs private keys",
+                    ));
+                }
+                if args.iter().any(|w| {
+                    matches!(
+                        w.text.as_str(),
+                        "--list-keys"
+                            | "-k"
+                            | "--list-secret-keys"
+                            | "-K"
+                            | "--version"
+                            | "--fingerprint"
+                            | "--verify"
+                    )
+                }) {
+                    return Some(Own::ro("`gpg` lists keys or verifies"));
+                }
+                Own::unknown("`gpg` uses or changes keys")
+            }
             "useradd" | "userdel" | "usermod" | "groupadd" | "groupdel" | "groupmod" | "passwd"
             | "chpasswd" | "adduser" | "deluser" | "visudo" | "vipw" | "chsh" | "gpasswd"
             | "dscl" | "sysadminctl" => {
@@ -628,6 +654,7 @@ impl Walker<'_> {
                             | "--database"
                     ) && !t.contains('=')
                         && n != "sqlite3"
+                        && !(t == "-p" && matches!(n, "mysql" | "mariadb" | "mycli"))
                     {
                         i += 2;
                         continue;
@@ -1428,6 +1455,9 @@ impl Walker<'_> {
     }
 
     fn kill(&mut self, n: &str, args: &[Word]) -> Own {
+        if n == "kill" && args.first().is_some_and(|w| w.text == "-0") {
+            return Own::ro("`kill -0` only checks that a process exists");
+        }
         if n == "kill" && args.iter().any(|w| w.text == "-l" || w.text == "-L") {
             return Own::ro("`kill -l` lists signals");
         }
@@ -1541,14 +1571,15 @@ pub(crate) fn sql_risk(sql: &str) -> Option<(Severity, String)> {
             Some("REVOKE" | "GRANT") => bump(Severity::Unknown, "GRANT/REVOKE"),
             _ => {}
         }
-        if joined.contains("DROPDATABASE()")
-            || joined.contains(".DROP()")
+        if joined.contains("DROPDATABASE()") {
+            bump(Severity::Catastrophic, "a Mongo dropDatabase");
+        } else if joined.contains(".DROP()")
             || joined.contains("DELETEMANY({})")
             || joined.contains("REMOVE({})")
         {
             bump(
-                Severity::Catastrophic,
-                "a Mongo drop or delete of everything",
+                Severity::Destructive,
+                "a Mongo drop or delete of a whole collection",
             );
         }
     }

@@ -98,6 +98,38 @@ impl Walker<'_> {
                 i += 1;
                 continue;
             }
+            if crate::word::basename(&args[i].text) == "manage.py" {
+                let sub = args.get(i + 1).map(|w| w.text.as_str()).unwrap_or("");
+                if matches!(
+                    sub,
+                    "flush" | "reset_db" | "sqlflush" | "resetdb" | "drop_test_database"
+                ) {
+                    let msg = format!("`manage.py {sub}` deletes all data from the database");
+                    self.hazard(
+                        "database",
+                        Severity::Destructive,
+                        rules::DATABASE,
+                        msg.clone(),
+                    );
+                    return Own::with(Severity::Destructive, rules::DATABASE, msg);
+                }
+                if matches!(
+                    sub,
+                    "test"
+                        | "check"
+                        | "makemigrations"
+                        | "collectstatic"
+                        | "runserver"
+                        | "showmigrations"
+                        | "help"
+                        | "version"
+                        | "diffsettings"
+                        | "sqlmigrate"
+                        | "inspectdb"
+                ) {
+                    return Own::project(format!("`manage.py {sub}`"));
+                }
+            }
             return self.interpreter_script("python", &args[i], &args[i + 1..]);
         }
         self.stdin_code(
@@ -266,7 +298,7 @@ impl Walker<'_> {
         let p = opts::parse(
             args,
             Spec {
-                short: "eEIMmlxiC0",
+                short: "eEIMm",
                 long: &[],
                 stop_at_operand: false,
             },
@@ -734,6 +766,8 @@ const PROCESS: &[&str] = &[
 ];
 const DELETE: &[&str] = &[
     "rmtree",
+    "Deno.remove",
+    "removeSync",
     "os.remove",
     "os.unlink",
     "os.rmdir",

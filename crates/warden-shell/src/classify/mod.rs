@@ -190,6 +190,32 @@ impl Walker<'_> {
     /// its name. Shell scripts are read and analysed when the environment can provide them.
     fn local_program(&mut self, argv: &[Word]) -> Own {
         let loc = self.resolve(&argv[0]);
+        // The project's own copies of standard build tools (`./gradlew`, `./mvnw`,
+        // `bin/rails`) behave as the tool.
+        let name = basename(&argv[0].text);
+        if matches!(
+            name,
+            "gradlew"
+                | "mvnw"
+                | "rails"
+                | "rake"
+                | "bundle"
+                | "yarn"
+                | "sbt"
+                | "mill"
+                | "pants"
+                | "bazelisk"
+        ) && matches!(
+            place(&loc.path, &self.root, self.home.as_deref()),
+            Place::Project {
+                git_internal: false,
+                ..
+            }
+        ) && !argv[0].dynamic
+            && self.written_then_run(&loc.path, "runs a file").is_none()
+        {
+            return self.dispatch(name, argv);
+        }
         if let Some(o) = self.written_then_run(&loc.path, "runs a file") {
             return o;
         }
@@ -223,6 +249,22 @@ impl Walker<'_> {
     /// If `path` was written earlier in this line, the code run now was never seen by the
     /// person: reports it, analysing the content when known.
     pub(crate) fn written_then_run(&mut self, path: &Path, how: &str) -> Option<Own> {
+        if self.fetched_files.iter().any(|p| p == path) {
+            self.hazard(
+                "remote-code",
+                Severity::Catastrophic,
+                rules::REMOTE_CODE,
+                format!(
+                    "{how} {} that was downloaded earlier in this same command: remote code; download it, read it, then run it as a separate step",
+                    path.display()
+                ),
+            );
+            return Some(Own::with(
+                Severity::Catastrophic,
+                rules::REMOTE_CODE,
+                format!("{how} downloaded in this same command"),
+            ));
+        }
         let content = self
             .written
             .iter()
@@ -421,6 +463,15 @@ impl Walker<'_> {
         let home = self.home.as_deref();
         let here = place(&loc.path, root, home);
         if let Place::Critical(what) = here {
+            // Without `-r`, `rm` cannot delete a directory: a top-level entry of the home
+            // directory named this way is a file.
+            if !recursive && what == "a top-level directory of the home directory" {
+                return (
+                    Severity::Destructive,
+                    rules::DELETE_DESTRUCTIVE,
+                    " (outside the project)".into(),
+                );
+            }
             return (
                 Severity::Catastrophic,
                 rules::DELETE_CRITICAL,
@@ -432,10 +483,18 @@ impl Walker<'_> {
             // prefix is itself critical, the delete may wipe it.
             let anchor_place = place(&loc.anchor, root, home);
             if let Place::Critical(what) = anchor_place {
-                let partial = !loc.glob && loc.dynamic && loc.anchor != loc.path;
+                // A literal prefix followed by an unknown part (`~/$X`, `/$X`) may be
+                // empty at run time; a glob that is not selective names everything there.
+                let partial =
+                    !loc.glob && loc.dynamic && loc.anchor != loc.path && loc.explicit_anchor;
                 let scratch =
                     loc.anchor == Path::new("/tmp") || loc.anchor == Path::new("/var/tmp");
-                if !scratch && (recursive || loc.glob || partial) {
+                let soft_anchor = loc.anchor == *root || Some(loc.anchor.as_path()) == home;
+                let selective = (loc.filtered || loc.selective_glob) && soft_anchor;
+                if !scratch
+                    && !selective
+                    && ((loc.glob && !loc.selective_glob) || partial || (loc.glob && !soft_anchor))
+                {
                     return (
                         Severity::Catastrophic,
                         rules::DELETE_CRITICAL,
@@ -454,7 +513,7 @@ impl Walker<'_> {
             Place::Project {
                 regenerable: true,
                 git_internal: false,
-            } if loc.exact() || !loc.dynamic => (
+            } if (loc.exact() || !loc.dynamic || loc.child) && !loc.cwd_unknown => (
                 Severity::LocalWrite,
                 rules::DELETE_LOCAL,
                 " (a regenerable build or cache artefact)".into(),

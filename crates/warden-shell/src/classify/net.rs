@@ -304,6 +304,7 @@ impl Walker<'_> {
             }
             let loc = self.resolve(o);
             self.write_effect(&loc, "`curl` saves a download to", None);
+            self.fetched_files.push(loc.path.clone());
         }
         if p.has_short('O') || p.has_long("remote-name") {
             for u in &urls {
@@ -317,6 +318,7 @@ impl Walker<'_> {
                     .to_string();
                 let loc = self.resolver().resolve_str(&name);
                 self.write_effect(&loc, "`curl -O` saves a download to", None);
+                self.fetched_files.push(loc.path.clone());
             }
         }
         for w in p
@@ -483,6 +485,7 @@ impl Walker<'_> {
             Some(d) => {
                 let loc = self.resolve(d);
                 self.write_effect(&loc, "`wget` saves a download to", None);
+                self.fetched_files.push(loc.path.clone());
             }
             None => {
                 let dir = p
@@ -503,6 +506,7 @@ impl Walker<'_> {
                     };
                     let loc = self.resolver().resolve_str(&full);
                     self.write_effect(&loc, "`wget` saves a download to", None);
+                    self.fetched_files.push(loc.path.clone());
                 }
             }
         }

@@ -165,6 +165,8 @@ pub(crate) fn sub_word(w: &Word, text: &str) -> Word {
         quoted: w.quoted,
         fetched: w.fetched,
         feed: None,
+        filtered: w.filtered,
+        child: w.child,
     }
 }
 

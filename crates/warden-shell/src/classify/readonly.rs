@@ -18,6 +18,8 @@ enum Files {
     All,
     /// Every operand after the first (a pattern, a script, a filter).
     AfterFirst,
+    /// Operands are paths whose metadata (names, sizes) is read, not their contents.
+    Meta,
 }
 
 /// One row of the safe table.
@@ -66,7 +68,7 @@ fn row(name: &str) -> Option<Safe> {
                 "block-size",
                 "time",
             ],
-            ..safe(All)
+            ..safe(Meta)
         },
         "cat" | "tac" | "nl" | "bat" | "batcat" | "more" | "less" | "most" | "rev" => Safe {
             short: "bdfhilnpsvwrHLmNSTbx",
@@ -139,6 +141,11 @@ fn row(name: &str) -> Option<Safe> {
             },
             ..safe(if matches!(name, "realpath" | "readlink") {
                 None
+            } else if matches!(
+                name,
+                "stat" | "du" | "tree" | "lsattr" | "getfacl" | "namei" | "dust"
+            ) {
+                Meta
             } else {
                 All
             })
@@ -485,7 +492,7 @@ impl Walker<'_> {
         }
         let ops = p.operands();
         let files: Vec<&Word> = match r.files {
-            Files::None => Vec::new(),
+            Files::None | Files::Meta => Vec::new(),
             Files::All => ops.clone(),
             Files::AfterFirst => {
                 let pattern_given =
@@ -523,6 +530,10 @@ impl Walker<'_> {
                 });
             }
         }
+        if name == "pwd"
+            && let Some(c) = self.state.cwd.clone() {
+                self.out.merge(Out::text(format!("{}\n", c.display())));
+            }
         if r.echoes {
             let text = echo_output(name, args);
             match text {

@@ -304,18 +304,21 @@ impl Walker<'_> {
         );
         let p = opts::parse(
             args,
-            spec(
-                "cgGsuwC",
-                &[
-                    "command",
-                    "group",
-                    "supp-group",
-                    "shell",
-                    "user",
-                    "whitelist-environment",
-                    "session-command",
-                ],
-            ),
+            Spec {
+                stop_at_operand: false,
+                ..spec(
+                    "cgGsuwC",
+                    &[
+                        "command",
+                        "group",
+                        "supp-group",
+                        "shell",
+                        "user",
+                        "whitelist-environment",
+                        "session-command",
+                    ],
+                )
+            },
         );
         let codes: Vec<Word> = p
             .values(Some('c'), "command")
@@ -481,6 +484,56 @@ impl Walker<'_> {
         if inner.is_empty() {
             return Own::ro("`xargs` without a command runs `echo`");
         }
+        // Input known from the pipe (`echo a b | xargs rm`): run with the real arguments.
+        let known_input: Option<String> = match &self.stdin {
+            Stdin::Pipe(Out { text: Some(t), .. }) | Stdin::Text(Some(t)) => Some(t.clone()),
+            _ => None,
+        };
+        if let Some(text) = known_input {
+            let items: Vec<String> = if replace.is_some() {
+                text.lines()
+                    .map(str::to_string)
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            } else {
+                crate::word::split_simple(&text)
+            };
+            if !items.is_empty() && items.len() <= 16 {
+                let home = self.home.clone();
+                let expand = |s: &str| -> Word {
+                    match (&home, s) {
+                        (Some(h), "~") => Word::lit(h.to_string_lossy()),
+                        (Some(h), s) if s.starts_with("~/") => {
+                            Word::lit(format!("{}{}", h.display(), &s[1..]))
+                        }
+                        _ => Word::lit(s),
+                    }
+                };
+                match &replace {
+                    Some(r) => {
+                        for item in &items {
+                            let job: Vec<Word> = inner
+                                .iter()
+                                .map(|w| {
+                                    if w.text.contains(r.as_str()) {
+                                        expand(&w.text.replace(r.as_str(), item))
+                                    } else {
+                                        w.clone()
+                                    }
+                                })
+                                .collect();
+                            self.inner("xargs", &job);
+                        }
+                    }
+                    None => {
+                        let mut job = inner.clone();
+                        job.extend(items.iter().map(|s| expand(s)));
+                        self.inner("xargs", &job);
+                    }
+                }
+                return Own::wrapper("`xargs` runs its command with the piped arguments; analysed");
+            }
+        }
         match &replace {
             Some(r) => {
                 for w in inner.iter_mut() {
@@ -546,8 +599,36 @@ impl Walker<'_> {
             return Own::wrapper("`parallel` runs commands read from its input");
         }
         let mut code = join_words(template);
+        let values: Vec<Word> = rest
+            .get(end + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|w| !w.text.starts_with(":::"))
+            .cloned()
+            .collect();
+        let from_files = rest.get(end).is_some_and(|w| w.text.starts_with("::::"));
+        if !from_files
+            && !values.is_empty()
+            && values.len() <= 16
+            && values.iter().all(Word::is_static)
+        {
+            // One job per value: `{}` replaced, or the value appended.
+            for v in &values {
+                let mut job = code.clone();
+                if job.text.contains("{}") {
+                    job.text = job.text.replace("{}", &v.text);
+                } else {
+                    job.push_lit(" ");
+                    job.push_lit(&v.text);
+                }
+                self.code_string(&job, Sub::Child, "a `parallel` job");
+            }
+            return Own::wrapper("`parallel` runs its command once per value; analysed");
+        }
         if code.text.contains('{') {
             code.dynamic = true;
+        } else {
+            code.push_dynamic(" {parallel input}");
         }
         self.code_string(&code, Sub::Child, "`parallel`");
         Own::wrapper("`parallel` runs its command template through a shell; analysed")
