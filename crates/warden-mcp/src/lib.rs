@@ -5,7 +5,7 @@
 //!   and approval stores);
 //! - [`relay`]: pipes, timers, the server child process and its shutdown;
 //! - [`policy`], [`pin`], [`poison`], [`redact`], [`ratelimit`], [`approvals`]: the checks;
-//! - `config_audit` and `wrap`: `warden mcp audit` and `warden mcp wrap`;
+//! - [`config_audit`] and [`wrap`]: `warden mcp audit` and `warden mcp wrap`;
 //! - [`client`]: a small MCP stdio client, for `--live` audits, tests and benchmarks.
 //!
 //! This crate re-implements no policy: it asks a [`ToolPolicy`], redacts with a [`Redactor`]
@@ -13,7 +13,7 @@
 
 pub mod approvals;
 pub mod client;
-// pub mod config_audit;
+pub mod config_audit;
 pub mod event;
 pub mod frame;
 pub mod jsonrpc;
@@ -24,8 +24,8 @@ pub mod ratelimit;
 pub mod redact;
 pub mod relay;
 pub mod router;
-// pub mod rules;
-// pub mod wrap;
+pub mod rules;
+pub mod wrap;
 
 use std::path::PathBuf;
 

@@ -284,6 +284,83 @@ impl PinStore {
     }
 }
 
+/// What [`review_listing`] did with one complete tool listing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListingReview {
+    /// Tools pinned now (first use, clean).
+    pub pinned_now: Vec<String>,
+    /// Tools recorded for review (new, changed or poisoned).
+    pub pending: BTreeMap<String, PendingTool>,
+}
+
+/// Review a complete listing against the store outside a gateway session (the live audit):
+/// on first use clean tools are pinned; anything new, changed or flagged is recorded as
+/// pending. Writes the store.
+pub fn review_listing(
+    store: &PinStore,
+    server: &str,
+    tools: &[Value],
+    other_tools: &[String],
+) -> Result<ListingReview, PinError> {
+    let existing = store.load(server)?;
+    let first_use = existing.is_none();
+    let mut pins = existing.unwrap_or_else(|| ServerPins {
+        server: server.to_string(),
+        tools: BTreeMap::new(),
+    });
+    let now = unix_now();
+    let mut review = ListingReview::default();
+    for def in tools {
+        let Some(name) = def.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let hash = tool_hash(def);
+        let change = match pins.tools.get(name) {
+            Some(p) if p.hash == hash => continue,
+            Some(_) => Change::Changed,
+            None => Change::New,
+        };
+        let findings = crate::poison::check_tool(def, other_tools);
+        if first_use && change == Change::New && findings.is_empty() {
+            pins.tools.insert(
+                name.to_string(),
+                PinnedTool {
+                    hash,
+                    definition: def.clone(),
+                    pinned_at: now,
+                    accepted_findings: Vec::new(),
+                },
+            );
+            review.pinned_now.push(name.to_string());
+            continue;
+        }
+        let change = if findings.is_empty() {
+            change
+        } else if change == Change::Changed {
+            Change::Changed
+        } else {
+            Change::Poisoned
+        };
+        review.pending.insert(
+            name.to_string(),
+            PendingTool {
+                change,
+                hash,
+                definition: def.clone(),
+                findings,
+                seen_at: now,
+            },
+        );
+    }
+    if !review.pinned_now.is_empty() || first_use {
+        store.save(&pins)?;
+    }
+    if !review.pending.is_empty() {
+        store.add_pending(server, review.pending.clone())?;
+    }
+    Ok(review)
+}
+
 /// Largest store file read (pins carry whole definitions).
 const MAX_STORE_FILE: u64 = 64 * 1024 * 1024;
 

@@ -602,3 +602,156 @@ async fn a_missing_server_command_is_a_clear_error() {
         .unwrap();
     assert_ne!(out.status.code(), Some(0));
 }
+
+// ----- audit and wrap --------------------------------------------------------------------------
+
+#[tokio::test]
+async fn audit_reports_risky_configs_and_wrap_round_trips() {
+    let env = Env::new("");
+    let home = env.path("home");
+    let gh = format!("ghp_{}", "Fak3T0k3nX".repeat(4));
+    let slack = format!(
+        "xoxp-{}-{}-{}",
+        "1234567890", "1234567890", "FAKEabcdefghijklmnopqrst"
+    );
+    let claude = json!({"mcpServers": {
+        "memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]},
+        "files": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2026.8.31", "/"]},
+        "github": {"command": "docker", "args": ["run", "-i", "--rm", "ghcr.io/github/github-mcp-server"], "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": gh}},
+        "slack": {"command": "npx", "args": ["-y", "slack-mcp@1.0.0"], "env": {"SLACK_TOKEN": slack}},
+        "remote": {"type": "http", "url": "http://mcp.example.com/mcp"}
+    }});
+    std::fs::write(
+        home.join(".claude.json"),
+        serde_json::to_string_pretty(&claude).unwrap(),
+    )
+    .unwrap();
+    std::fs::create_dir_all(home.join(".cursor")).unwrap();
+    std::fs::write(home.join(".cursor/mcp.json"), r#"{"mcpServers":{"x":{"command":"warden","args":["mcp","proxy","--server","x","--","node","s.js"]}}}"#).unwrap();
+
+    let out = env_cmd(&env, &["mcp", "audit", "--format", "json"])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !stdout.contains(&gh) && !stdout.contains(&slack),
+        "a token leaked into the audit output"
+    );
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let rules_of = |name: &str| -> Vec<String> {
+        v["configs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["servers"].as_array().unwrap().iter())
+            .filter(|s| s["name"] == name)
+            .flat_map(|s| {
+                s["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f["rule"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    assert!(rules_of("memory").contains(&"MCP201".into()));
+    assert!(rules_of("files").contains(&"MCP203".into()));
+    assert!(
+        rules_of("github").contains(&"MCP202".into())
+            && rules_of("github").contains(&"MCP201".into())
+    );
+    assert!(rules_of("remote").contains(&"MCP204".into()));
+    assert!(rules_of("x").is_empty(), "{:?}", rules_of("x"));
+    assert!(
+        stdout.contains("GitHub classic personal access token")
+            && stdout.contains("Slack user token"),
+        "{stdout}"
+    );
+
+    let text = env_cmd(&env, &["mcp", "audit"]).output().await.unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("claude-code") && text.contains("warden mcp wrap"),
+        "{text}"
+    );
+
+    // Wrap routes the stdio servers through the gateway; undo restores the file's content.
+    let out = env_cmd(
+        &env,
+        &[
+            "mcp",
+            "wrap",
+            "--client",
+            "claude-code",
+            "--warden",
+            "/usr/local/bin/warden",
+        ],
+    )
+    .output()
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wrapped: Value =
+        serde_json::from_str(&std::fs::read_to_string(home.join(".claude.json")).unwrap()).unwrap();
+    assert_eq!(
+        wrapped["mcpServers"]["memory"]["command"],
+        "/usr/local/bin/warden"
+    );
+    assert_eq!(
+        wrapped["mcpServers"]["remote"],
+        claude["mcpServers"]["remote"]
+    );
+    assert!(home.join(".claude.json.warden-backup").exists());
+    let out = env_cmd(&env, &["mcp", "audit", "--format", "json"])
+        .output()
+        .await
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let memory = v["configs"][0]["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "memory")
+        .unwrap()
+        .clone();
+    assert_eq!(memory["behind_gateway"], true);
+    let out = env_cmd(&env, &["mcp", "wrap", "--client", "claude-code", "--undo"])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let restored: Value =
+        serde_json::from_str(&std::fs::read_to_string(home.join(".claude.json")).unwrap()).unwrap();
+    assert_eq!(restored, claude);
+    // Without a target, wrap refuses.
+    let out = env_cmd(&env, &["mcp", "wrap"]).output().await.unwrap();
+    assert_eq!(out.status.code(), Some(64));
+}
+
+#[tokio::test]
+async fn live_audit_lists_checks_and_pins() {
+    let Some(bin) = servers_bin() else { return };
+    limit(async {
+        let env = Env::new("");
+        let cfg = json!({"mcpServers": {"memory": {"command": bin.join("mcp-server-memory"), "args": [], "env": {"MEMORY_FILE_PATH": env.path("data/m.jsonl")}}}});
+        std::fs::write(env.path("project/.mcp.json"), cfg.to_string()).unwrap();
+        let out = env_cmd(&env, &["mcp", "audit", "--live", "--format", "json"]).output().await.unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+        let server = &v["configs"][0]["servers"][0];
+        assert_eq!(server["live"]["tools"], 9, "{server}");
+        assert_eq!(server["live"]["pinned_now"].as_array().unwrap().len(), 9);
+        assert!(env.mcp_state().join("pins/memory.json").exists());
+    })
+    .await;
+}

@@ -41,6 +41,66 @@ pub enum McpCommand {
     /// Review the new, changed or flagged tools of a server and pin them. Run by the person in
     /// a terminal, never by the agent.
     Approve(ApproveArgs),
+    /// Find the MCP configurations of Claude Code, Claude Desktop, Cursor, Windsurf, Gemini
+    /// CLI and VS Code and report risky servers. Exit: 0 no findings, 1 findings, 2 error.
+    Audit(AuditArgs),
+    /// Rewrite an MCP configuration so that its stdio servers run behind the gateway
+    /// (reversible with --undo; the file is backed up first).
+    Wrap(WrapArgs),
+}
+
+/// Output formats of `warden mcp audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// `{"configs": [{"client", "path", "servers": [{"name", "findings": [...]}]}], "findings": N}`.
+    Json,
+}
+
+/// Arguments of `warden mcp audit`.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Also start each stdio server, list its tools, run the poisoning checks and pin them.
+    #[arg(long)]
+    pub live: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The project whose `.mcp.json`, `.cursor/`, `.gemini/` and `.vscode/` configs to include
+    /// (default: found from the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Seconds each live server gets to answer.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+}
+
+/// Arguments of `warden mcp wrap`.
+#[derive(Debug, clap::Args)]
+pub struct WrapArgs {
+    /// The configuration file to rewrite.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["client", "all"])]
+    pub config: Option<PathBuf>,
+    /// Rewrite the configurations of one client: claude-code, claude-desktop, cursor,
+    /// windsurf, gemini, vscode.
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub client: Option<String>,
+    /// Rewrite every configuration found.
+    #[arg(long)]
+    pub all: bool,
+    /// Restore the entries to run without the gateway.
+    #[arg(long)]
+    pub undo: bool,
+    /// Show what would change without writing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The `warden` executable to put in the configs (default: this one).
+    #[arg(long, value_name = "PATH")]
+    pub warden: Option<PathBuf>,
+    /// The project whose configs to include (default: found from the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
 }
 
 /// Arguments of `warden mcp proxy`.
@@ -112,6 +172,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         McpCommand::Proxy(a) => proxy(a),
         McpCommand::Approve(a) => approve(a),
+        McpCommand::Audit(a) => audit(a),
+        McpCommand::Wrap(a) => wrap(a),
     }
 }
 
@@ -185,6 +247,255 @@ fn find_project_root() -> Option<PathBuf> {
         .find(|d| d.join(".warden").is_dir() || d.join(".git").exists())
         .map(Path::to_path_buf)
         .or(Some(cwd))
+}
+
+// ----- audit and wrap ------------------------------------------------------------------------
+
+fn home_dir() -> anyhow::Result<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .context("HOME is not set to an absolute path")
+}
+
+/// Exit codes of `warden mcp audit` (as `warden scan`).
+const AUDIT_CLEAN: u8 = 0;
+const AUDIT_FOUND: u8 = 1;
+const AUDIT_ERROR: u8 = 2;
+
+fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let home = match home_dir() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln_plain(&format!("warden: error: {e}"));
+            return Ok(ExitCode::from(AUDIT_ERROR));
+        }
+    };
+    let project = args.project.clone().or_else(find_project_root);
+    let redactor = adapters::redactor();
+    let mut report = warden_mcp::config_audit::audit(&home, project.as_deref(), redactor.as_ref());
+    if args.live {
+        let state = warden_mcp::state_dir();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        for cfg in &mut report.configs {
+            let Ok(json) = warden_mcp::config_audit::read_config(&cfg.path) else {
+                continue;
+            };
+            let entries = warden_mcp::config_audit::parse_servers(&json);
+            for server in &mut cfg.servers {
+                let Some(entry) = entries.iter().find(|e| e.pointer == server.pointer) else {
+                    continue;
+                };
+                if entry.command.is_none() {
+                    continue;
+                }
+                let live = rt.block_on(warden_mcp::config_audit::live(
+                    entry,
+                    state.as_deref(),
+                    project.as_deref(),
+                    Duration::from_secs(args.timeout.max(1)),
+                ));
+                for (tool, findings) in &live.poisoning {
+                    for f in findings {
+                        server
+                            .findings
+                            .push(warden_mcp::config_audit::AuditFinding {
+                                rule: "MCP031",
+                                severity: "high",
+                                message: format!(
+                                    "tool `{tool}`: {} at {}: {}",
+                                    f.rule, f.field, f.message
+                                ),
+                            });
+                    }
+                }
+                server.live = Some(live);
+            }
+        }
+        rt.shutdown_timeout(Duration::from_millis(100));
+    }
+    match args.format {
+        Format::Json => render_audit_json(&report)?,
+        Format::Text => render_audit_text(&report, &home),
+    }
+    let broken = report.configs.iter().any(|c| c.error.is_some());
+    Ok(ExitCode::from(if report.finding_count() > 0 {
+        AUDIT_FOUND
+    } else if broken {
+        AUDIT_ERROR
+    } else {
+        AUDIT_CLEAN
+    }))
+}
+
+#[allow(clippy::print_stdout)]
+fn render_audit_json(report: &warden_mcp::config_audit::Report) -> anyhow::Result<()> {
+    let mut v = serde_json::to_value(report)?;
+    v["findings"] = json!(report.finding_count());
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn render_audit_text(report: &warden_mcp::config_audit::Report, home: &Path) {
+    let show = |p: &Path| match p.strip_prefix(home) {
+        Ok(rest) => format!("~/{}", rest.display()),
+        Err(_) => p.display().to_string(),
+    };
+    if report.configs.is_empty() {
+        println!(
+            "No MCP configuration found (Claude Code, Claude Desktop, Cursor, Windsurf, Gemini CLI, VS Code)."
+        );
+        return;
+    }
+    let mut servers = 0;
+    for cfg in &report.configs {
+        println!("{} ({}) {}", cfg.client, cfg.scope, show(&cfg.path));
+        if let Some(e) = &cfg.error {
+            println!("  cannot read: {e}");
+        }
+        for s in &cfg.servers {
+            servers += 1;
+            let gate = if s.behind_gateway {
+                "behind the gateway"
+            } else {
+                "direct"
+            };
+            println!("  {}  [{}, {gate}]  {}", s.name, s.transport, s.launch);
+            for f in &s.findings {
+                println!("    {} {:<6} {}", f.rule, f.severity, f.message);
+            }
+            if let Some(live) = &s.live {
+                match &live.error {
+                    Some(e) => println!("    live: could not list tools: {e}"),
+                    None => {
+                        println!(
+                            "    live: {} tool(s); pinned now: {}; waiting for `warden mcp approve {}`: {}",
+                            live.tools,
+                            live.pinned_now.len(),
+                            s.name,
+                            if live.pending.is_empty() {
+                                "none".to_string()
+                            } else {
+                                live.pending
+                                    .iter()
+                                    .map(|(n, w)| format!("{n} ({w})"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            }
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let n = report.finding_count();
+    println!(
+        "\n{} config(s), {servers} server(s), {n} finding(s).",
+        report.configs.len()
+    );
+    if report
+        .configs
+        .iter()
+        .flat_map(|c| &c.servers)
+        .any(|s| !s.behind_gateway && s.transport == "stdio")
+    {
+        println!(
+            "Route servers through the gateway with `warden mcp wrap --all` (undo: `warden mcp wrap --all --undo`)."
+        );
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn wrap(args: WrapArgs) -> anyhow::Result<ExitCode> {
+    let paths: Vec<PathBuf> = if let Some(p) = &args.config {
+        vec![p.clone()]
+    } else {
+        let home = home_dir()?;
+        let project = args.project.clone().or_else(find_project_root);
+        let found = warden_mcp::config_audit::discover(&home, project.as_deref());
+        match (&args.client, args.all) {
+            (Some(c), _) => {
+                let known = [
+                    "claude-code",
+                    "claude-desktop",
+                    "cursor",
+                    "windsurf",
+                    "gemini",
+                    "vscode",
+                ];
+                if !known.contains(&c.as_str()) {
+                    eprintln_plain(&format!(
+                        "warden: unknown client `{c}` (expected one of: {})",
+                        known.join(", ")
+                    ));
+                    return Ok(ExitCode::from(exit::USAGE));
+                }
+                found
+                    .into_iter()
+                    .filter(|f| f.client == c)
+                    .map(|f| f.path)
+                    .collect()
+            }
+            (None, true) => found.into_iter().map(|f| f.path).collect(),
+            (None, false) => {
+                eprintln_plain(
+                    "warden: say which configuration to rewrite: --config PATH, --client NAME or --all",
+                );
+                return Ok(ExitCode::from(exit::USAGE));
+            }
+        }
+    };
+    if paths.is_empty() {
+        println!("No MCP configuration found to rewrite.");
+        return Ok(ExitCode::from(exit::SUCCESS));
+    }
+    let warden = match &args.warden {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()
+            .context("cannot find the warden executable; pass --warden PATH")?,
+    };
+    let warden = warden.to_string_lossy().into_owned();
+    let mut failed = false;
+    for path in &paths {
+        match warden_mcp::wrap::wrap_file(path, &warden, args.undo, args.dry_run) {
+            Ok(summary) => {
+                let verb = match (args.undo, args.dry_run) {
+                    (false, false) => "wrapped",
+                    (true, false) => "restored",
+                    (false, true) => "would wrap",
+                    (true, true) => "would restore",
+                };
+                println!(
+                    "{}: {verb} {}",
+                    path.display(),
+                    if summary.changed.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        summary.changed.join(", ")
+                    }
+                );
+                for (name, why) in &summary.skipped {
+                    println!("  skipped {name}: {why}");
+                }
+                if let Some(b) = &summary.backup {
+                    println!("  backup: {}", b.display());
+                }
+            }
+            Err(e) => {
+                failed = true;
+                eprintln_plain(&format!("warden: {e}"));
+            }
+        }
+    }
+    Ok(ExitCode::from(if failed {
+        exit::INTERNAL
+    } else {
+        exit::SUCCESS
+    }))
 }
 
 // ----- approve -------------------------------------------------------------------------------
