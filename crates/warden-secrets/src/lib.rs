@@ -23,6 +23,8 @@ mod options;
 pub mod placeholder;
 mod report;
 pub mod rule;
+pub mod rules;
+pub mod validate;
 
 pub use baseline::Baseline;
 pub use diff::{DiffTarget, scan_diff};

@@ -89,6 +89,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "string",
     "value",
     "your",
+    "true",
+    "false",
+    "yes",
+    "no",
 ];
 
 /// Fragments that mark a value as a stand-in wherever they occur (compared lower-case).
@@ -166,7 +170,7 @@ pub fn is_placeholder(secret: &str) -> bool {
     if PLACEHOLDER_WORDS.contains(&core.as_str())
         || PLACEHOLDER_WORDS
             .iter()
-            .any(|w| core.strip_suffix(|c: char| c.is_ascii_digit()) == Some(*w))
+            .any(|w| core.trim_end_matches(|c: char| c.is_ascii_digit()) == *w)
     {
         return true;
     }
@@ -185,6 +189,10 @@ fn is_reference(s: &str, lower: &str) -> bool {
         return true;
     }
     if s.len() <= 3 {
+        return true;
+    }
+    // YAML tags standing in for a value: `!secret name`, `!vault |`, `!Ref Param`.
+    if first == b'!' && s[1..].bytes().all(|b| b.is_ascii_alphabetic()) {
         return true;
     }
     // `[REDACTED]`, `(hidden)`, `<token>` and other bracketed stand-ins
@@ -212,12 +220,16 @@ fn too_regular(s: &str) -> bool {
     }
     // Repeated unit of length 1..=4 covering the whole value.
     for unit in 1..=4.min(b.len() / 2) {
-        if b.len() % unit == 0 && b.chunks(unit).all(|c| c == &b[..unit]) {
+        if b.len().is_multiple_of(unit) && b.chunks(unit).all(|c| c == &b[..unit]) {
             return true;
         }
     }
     // A long ascending or descending run (`12345678`, `abcdef`) making up much of the value.
-    let alnum: Vec<u8> = b.iter().copied().filter(u8::is_ascii_alphanumeric).collect();
+    let alnum: Vec<u8> = b
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
     let run = longest_run(&alnum);
     if run >= 6 && run * 10 >= alnum.len() * 4 {
         return true;
@@ -235,8 +247,16 @@ fn too_regular(s: &str) -> bool {
 fn longest_run(b: &[u8]) -> usize {
     let (mut best, mut up, mut down) = (usize::from(!b.is_empty()), 1usize, 1usize);
     for w in b.windows(2) {
-        up = if w[1] == w[0].wrapping_add(1) { up + 1 } else { 1 };
-        down = if w[0] == w[1].wrapping_add(1) { down + 1 } else { 1 };
+        up = if w[1] == w[0].wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if w[0] == w[1].wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
         best = best.max(up).max(down);
     }
     best
@@ -304,7 +324,7 @@ mod tests {
             "hunter2!Blue",
             "s3cr3t-Pa55w0rd-Q9",
             "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
-            "xoxb-1234567890-9876543210-FAKEaBcDeFgHiJkLmNoPqRsT",
+            "xoxb-4829163750-2957310486-FAKEaBcDeFgHiJkLmNoPqRsT",
         ] {
             assert!(!is_placeholder(s), "{s:?} should not be a placeholder");
         }

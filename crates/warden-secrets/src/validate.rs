@@ -133,7 +133,7 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     if symbols % 4 == 1 || padding > 2 {
         return None;
     }
-    if padding > 0 && (symbols + padding) % 4 != 0 {
+    if padding > 0 && !(symbols + padding).is_multiple_of(4) {
         return None;
     }
     Some(out)
@@ -201,7 +201,7 @@ fn parse_macaroon_v2(data: &[u8]) -> Option<&[u8]> {
         return None;
     }
     let mut pos = 1;
-    let mut field = |pos: &mut usize| -> Option<(usize, &[u8])> {
+    let field = |pos: &mut usize| -> Option<(usize, &[u8])> {
         let kind = varint(data, pos)?;
         if kind == EOS {
             return Some((EOS, &[]));
@@ -265,7 +265,7 @@ pub fn slack_token(token: &str) -> bool {
                 && rest[3].bytes().all(|b| b.is_ascii_hexdigit())
         }
         "xoxb" => rest.len() == 3 && digits(rest[0]) && digits(rest[1]) && alnum(rest[2], 20),
-        "xoxp" | "xoxa" | "xoxr" | "xoxs" => {
+        "xoxp" | "xoxa" | "xoxr" | "xoxs" | "xoxc" => {
             // xoxp-<team>-<user>-<id>-<32 hex>; older user tokens have one id fewer.
             (rest.len() == 4 || rest.len() == 3)
                 && rest[..rest.len() - 1].iter().all(|p| digits(p))
@@ -276,7 +276,9 @@ pub fn slack_token(token: &str) -> bool {
     }
 }
 
-/// AWS access key id: a known prefix and 16 base32 characters (`A`–`Z`, `2`–`7`).
+/// AWS access key id: a known prefix and 16 upper-case letters or digits. (Issued ids use the
+/// base32 alphabet; digits `0`, `1`, `8`, `9` are accepted so hand-made fakes in tests and
+/// fixtures still count as findings.)
 #[must_use]
 pub fn aws_key_id(id: &str) -> bool {
     const PREFIXES: [&str; 9] = [
@@ -289,7 +291,7 @@ pub fn aws_key_id(id: &str) -> bool {
         && b.len() == 20
         && b[4..]
             .iter()
-            .all(|&c| c.is_ascii_uppercase() || (b'2'..=b'7').contains(&c))
+            .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// The AWS account id encoded in an access key id of the post-2019 format, if any.
@@ -307,6 +309,7 @@ pub fn aws_key_id_account(id: &str) -> Option<u64> {
     }
     let mut acc: u128 = 0;
     for &c in body {
+        // Only base32 ids carry an account.
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'2'..=b'7' => c - b'2' + 26,
@@ -421,7 +424,13 @@ pub fn bech32_valid(s: &str) -> bool {
 /// The bech32 checksum polynomial over 5-bit values.
 #[must_use]
 pub fn bech32_polymod(values: &[u8]) -> u32 {
-    const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
     let mut chk = 1u32;
     for &v in values {
         let top = chk >> 25;
@@ -449,21 +458,33 @@ pub fn base64_pem_private_key(blob: &str) -> bool {
         .is_some_and(|pem| pem.contains("-----BEGIN") && pem.contains("PRIVATE KEY-----"))
 }
 
-/// Google Cloud service-account JSON: names the type and carries a private key that is a
-/// PEM block (with JSON `\n` escapes).
-#[must_use]
-pub fn gcp_service_account(json: &str) -> bool {
-    json.contains("service_account")
-        && json.contains("\"private_key\"")
-        && json.contains("-----BEGIN PRIVATE KEY-----")
-}
-
-/// A 32-hex-digit value that is not all one digit (used where providers issue bare hex keys).
+/// The value's trailing run of hex digits (dashes allowed, as in UUIDs) is at least 16
+/// digits long and mixes digits with letters, which random hex nearly always does and
+/// placeholders (`0000…`, `dddd…`) do not. Provider prefixes before the run are ignored
+/// (`dapi…`, `shpat_…`, `access-production-<uuid>`).
 #[must_use]
 pub fn mixed_hex(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_hexdigit())
-        && s.bytes().any(|b| b.is_ascii_digit())
-        && s.bytes().any(|b| b.is_ascii_alphabetic())
+    let start = s
+        .bytes()
+        .rposition(|b| !(b.is_ascii_hexdigit() || b == b'-'))
+        .map_or(0, |i| i + 1);
+    let run: Vec<u8> = s.as_bytes()[start..]
+        .iter()
+        .copied()
+        .filter(|&b| b != b'-')
+        .collect();
+    run.len() >= 16 && run.iter().any(u8::is_ascii_digit) && run.iter().any(u8::is_ascii_alphabetic)
+}
+
+/// The value's leading run of hex digits is at least 16 long and mixes digits and letters
+/// (Mailchimp's `<32 hex>-usN`, New Relic's `<36 hex>NRAL`).
+#[must_use]
+pub fn leading_hex_mixed(s: &str) -> bool {
+    let end = s
+        .bytes()
+        .position(|b| !b.is_ascii_hexdigit())
+        .unwrap_or(s.len());
+    end >= 16 && mixed_hex(&s[..end])
 }
 
 /// A value mixing at least two of lower-case letters, upper-case letters and digits: random
@@ -476,23 +497,118 @@ pub fn mixed_alnum(s: &str) -> bool {
     u8::from(lower) + u8::from(upper) + u8::from(digit) >= 2
 }
 
-/// A URL password or generic credential value: mixes character classes (see
-/// [`mixed_alnum`]) or contains a symbol, and is not a template or an expression.
+/// A literal password value (from an assignment, URL or command line): not code, not a path,
+/// not an identifier, and either mixing character classes or carrying a symbol.
 #[must_use]
-pub fn credential_value(s: &str) -> bool {
-    let symbol = s.bytes().any(|b| b.is_ascii_punctuation());
-    (mixed_alnum(s) || symbol) && !looks_like_code(s)
+pub fn password_value(s: &str) -> bool {
+    (mixed_alnum(s) || has_symbol(s))
+        && !looks_like_code(s)
+        && !looks_like_path(s)
+        && !looks_like_identifier(s)
 }
 
-/// True for values that are code or references rather than literals: calls, member access
-/// chains, template syntax.
+/// A literal token value (from a secret-named assignment or header): mixes character classes
+/// and is not code, a path or an identifier.
+#[must_use]
+pub fn token_value(s: &str) -> bool {
+    mixed_alnum(s) && !looks_like_code(s) && !looks_like_path(s) && !looks_like_identifier(s)
+}
+
+/// A generic credential: mixes classes or carries a symbol, and is not code.
+#[must_use]
+pub fn credential_value(s: &str) -> bool {
+    (mixed_alnum(s) || has_symbol(s)) && !looks_like_code(s)
+}
+
+/// HTTP Basic credentials: base64 of `user:password`, printable, with a real password.
+#[must_use]
+pub fn basic_auth(b64: &str) -> bool {
+    let Some(text) = base64_decode(b64).and_then(|d| String::from_utf8(d).ok()) else {
+        return false;
+    };
+    let Some((user, password)) = text.split_once(':') else {
+        return false;
+    };
+    let printable = |s: &str| s.chars().all(|c| !c.is_control());
+    !user.is_empty()
+        && password.len() >= 3
+        && printable(user)
+        && printable(password)
+        && !crate::placeholder::is_placeholder(password)
+}
+
+/// ASCII punctuation other than the separators identifiers use (`_`, `-`, `.`).
+fn has_symbol(s: &str) -> bool {
+    s.bytes()
+        .any(|b| b.is_ascii_punctuation() && !matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// True for values that are code or references rather than literals: calls, templates,
+/// variables, and member-access chains of word-like segments (`config.db.password`).
 fn looks_like_code(s: &str) -> bool {
-    s.contains("${")
+    if s.contains("${")
         || s.contains("{{")
         || s.contains("()")
+        || s.contains("::")
+        || s.contains("->")
         || s.starts_with('$')
         || s.starts_with('%')
-        || s.contains("::")
+    {
+        return true;
+    }
+    let segments: Vec<&str> = s.split('.').collect();
+    segments.len() >= 2 && segments.iter().all(|seg| word_like(seg))
+}
+
+/// A word-like identifier segment: letters (with `_`/`$`), then at most two digits.
+fn word_like(seg: &str) -> bool {
+    let body = seg.trim_end_matches(|c: char| c.is_ascii_digit());
+    seg.len() - body.len() <= 2
+        && !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
+}
+
+/// File-system paths: absolute, home- or dot-relative.
+fn looks_like_path(s: &str) -> bool {
+    (s.starts_with('/') || s.starts_with("./") || s.starts_with("../") || s.starts_with("~/"))
+        && s[1..].contains('/')
+}
+
+/// Identifiers and slugs rather than random values: `my-app-tls-secret-v2`,
+/// `GITHUB_TOKEN_V2`, `myAppSecretName`.
+fn looks_like_identifier(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(['-', '_', '.']).filter(|p| !p.is_empty()).collect();
+    let slug_part = |p: &str| {
+        let letters = p.trim_end_matches(|c: char| c.is_ascii_digit());
+        let digits = p.len() - letters.len();
+        (letters.is_empty() && digits <= 4)
+            || (digits <= 3
+                && (letters.bytes().all(|b| b.is_ascii_lowercase())
+                    || letters.bytes().all(|b| b.is_ascii_uppercase())))
+    };
+    if parts.len() >= 2 && parts.iter().all(|p| slug_part(p)) {
+        return true;
+    }
+    // camelCase / PascalCase words without digits, e.g. `myAppSecretName`.
+    let letters_only = s.bytes().all(|b| b.is_ascii_alphabetic());
+    if letters_only && s.len() < 32 {
+        let humps = s.bytes().filter(u8::is_ascii_uppercase).count();
+        let first_lower_run = s.bytes().take_while(u8::is_ascii_lowercase).count();
+        // Every upper-case letter starts a lower-case run of at least two letters.
+        let b = s.as_bytes();
+        let words = b
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_ascii_uppercase())
+            .all(|(i, _)| {
+                b.get(i + 1).is_some_and(u8::is_ascii_lowercase)
+                    && b.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+            });
+        return humps >= 1 && (first_lower_run >= 2 || b[0].is_ascii_uppercase()) && words;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -523,7 +639,9 @@ mod tests {
         assert!(github_classic(&t), "{t}");
         let mut tampered = t.clone().into_bytes();
         tampered[10] = if tampered[10] == b'a' { b'b' } else { b'a' };
-        assert!(!github_classic(&String::from_utf8(tampered).unwrap_or_default()));
+        assert!(!github_classic(
+            &String::from_utf8(tampered).unwrap_or_default()
+        ));
         assert!(!github_classic("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"));
         assert!(!github_classic(&t.replace("ghp_", "ghx_")));
         assert!(npm_token(&gh("npm_", "FAKEabcdefghijklmnopqrstuvwxyz")));
@@ -547,7 +665,9 @@ mod tests {
         let good = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmYWtlIn0.c2lnbmF0dXJlLWZha2U";
         assert!(jwt(good));
         // header without alg
-        assert!(!jwt("eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJmYWtlIn0.c2lnbmF0dXJlLWZha2U"));
+        assert!(!jwt(
+            "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJmYWtlIn0.c2lnbmF0dXJlLWZha2U"
+        ));
         // not three parts
         assert!(!jwt("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0"));
         assert!(!jwt("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0."));
@@ -593,7 +713,9 @@ mod tests {
     fn aws_key_ids() {
         assert!(aws_key_id("AKIAIOSFODNN7EXAMPLE"));
         assert!(aws_key_id("ASIAY34FZKBOKMUTVV7A"));
-        assert!(!aws_key_id("AKIAIOSFODNN7EXAMPL1")); // 1 is not base32
+        assert!(aws_key_id("AKIAIOSFODNN7EXAMPL1")); // digits outside base32 still count
+        assert_eq!(aws_key_id_account("AKIAZOSFODNN7EXAMPL1"), None); // but carry no account
+        assert!(!aws_key_id("AKIAIOSFODNN7EXAMPLe"));
         assert!(!aws_key_id("AKIAIOSFODNN7EXAMPLEX"));
         assert!(!aws_key_id("AXIAIOSFODNN7EXAMPLE"));
         assert_eq!(aws_key_id_account("AKIAIOSFODNN7EXAMPLE"), None);
@@ -604,11 +726,13 @@ mod tests {
     #[test]
     fn pem_block_needs_matching_labels_and_decodable_body() {
         let body = "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==";
-        let good = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----");
+        let good =
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----");
         assert!(pem_private_key(&good));
         let mismatched = good.replace("END RSA", "END EC");
         assert!(!pem_private_key(&mismatched));
-        let garbage = "-----BEGIN RSA PRIVATE KEY-----\n<your key here>\n-----END RSA PRIVATE KEY-----";
+        let garbage =
+            "-----BEGIN RSA PRIVATE KEY-----\n<your key here>\n-----END RSA PRIVATE KEY-----";
         assert!(!pem_private_key(garbage));
         let public = good.replace("RSA PRIVATE", "PUBLIC");
         assert!(!pem_private_key(&public));
@@ -622,9 +746,21 @@ mod tests {
     fn bech32_checksum() {
         // BIP-173 test vectors.
         assert!(bech32_valid("a12uel5l"));
-        assert!(bech32_valid("abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw"));
+        assert!(bech32_valid(
+            "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw"
+        ));
         assert!(!bech32_valid("a12uel5m"));
-        assert!(!bech32_valid("abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxb"));
+        assert!(!bech32_valid(
+            "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxb"
+        ));
+    }
+
+    #[test]
+    fn basic_auth_needs_a_real_password() {
+        assert!(basic_auth("ZmFrZXVzZXI6Wms4TG0yUXo5V3Yz")); // fakeuser:Zk8Lm2Qz9Wv3
+        assert!(!basic_auth("dXNlcjpwYXNzd29yZA==")); // user:password
+        assert!(!basic_auth("bm9jb2xvbmhlcmU=")); // nocolonhere
+        assert!(!basic_auth("authentication"));
     }
 
     #[test]
@@ -637,13 +773,48 @@ mod tests {
 
     #[test]
     fn value_shapes() {
-        assert!(mixed_hex("0a1b2c3d"));
-        assert!(!mixed_hex("00000000"));
-        assert!(!mixed_hex("deadbeef"));
+        assert!(mixed_hex("0a1b2c3d4e5f60718293a4b5"));
+        assert!(mixed_hex("dapi0a1b2c3d4e5f60718293a4b5c6d7e8f9"));
+        assert!(mixed_hex(
+            "access-production-6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f"
+        ));
+        assert!(!mixed_hex(
+            "access-production-00000000-0000-0000-0000-000000000000"
+        ));
+        assert!(!mixed_hex("0000000000000000"));
+        assert!(!mixed_hex("deadbeefdeadbeef"));
+        assert!(!mixed_hex("0a1b2c3d"));
         assert!(mixed_alnum("abc123"));
         assert!(!mixed_alnum("abcdef"));
         assert!(credential_value("hunter2!"));
         assert!(!credential_value("${DB_PASSWORD}"));
         assert!(!credential_value("getpass()"));
+        for ok in ["Xk9#mQ2$vL7pT4w", "Sup3r.Secret", "hG5tY8uJ3kL1"] {
+            assert!(password_value(ok), "{ok}");
+        }
+        for bad in [
+            "self.password",
+            "config.db.password",
+            "/home/user/project",
+            "user_password",
+            "mypassword",
+            "var.db_password",
+        ] {
+            assert!(!password_value(bad), "{bad}");
+        }
+        for ok in [
+            "Zx8Qp1Lm0Vb7Tr4Nc2Hw9Ks",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+        ] {
+            assert!(token_value(ok), "{ok}");
+        }
+        for bad in [
+            "my-app-tls-secret-v2",
+            "GITHUB_TOKEN_V2",
+            "myAppSecretName",
+            "config.services.payments.apiKey",
+        ] {
+            assert!(!token_value(bad), "{bad}");
+        }
     }
 }
