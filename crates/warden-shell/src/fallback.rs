@@ -20,7 +20,12 @@ pub(crate) fn scan(w: &mut Walker<'_>, code: &str) {
     w.fallback_depth += 1;
     let before = w.effects.len();
     let saved_stdin = std::mem::take(&mut w.stdin);
-    for seg in segments(code).into_iter().take(MAX_SEGMENTS) {
+    let mut prev_out: Option<crate::walk::Out> = None;
+    for (seg, piped) in segments(code).into_iter().take(MAX_SEGMENTS) {
+        w.stdin = match (piped, prev_out.take()) {
+            (true, Some(o)) => crate::walk::Stdin::Pipe(o),
+            _ => crate::walk::Stdin::Inherited,
+        };
         let words: Vec<Word> = seg
             .into_iter()
             .map(|t| {
@@ -42,6 +47,7 @@ pub(crate) fn scan(w: &mut Walker<'_>, code: &str) {
         if start < words.len() {
             w.out = Default::default();
             w.run(&words[start..]);
+            prev_out = Some(std::mem::take(&mut w.out));
         }
     }
     w.stdin = saved_stdin;
@@ -96,9 +102,11 @@ struct Tok {
     started: bool,
 }
 
-/// Splits code into segments of words.
-fn segments(code: &str) -> Vec<Vec<Tok>> {
-    let mut out: Vec<Vec<Tok>> = Vec::new();
+/// Splits code into segments of words, each marked when it reads the previous one's output
+/// through a pipe.
+fn segments(code: &str) -> Vec<(Vec<Tok>, bool)> {
+    let mut out: Vec<(Vec<Tok>, bool)> = Vec::new();
+    let mut piped = false;
     let mut seg: Vec<Tok> = Vec::new();
     let mut cur = Tok::default();
     let mut chars = code.chars().peekable();
@@ -135,14 +143,20 @@ fn segments(code: &str) -> Vec<Vec<Tok>> {
                             cur.dynamic = true;
                             flush_word(&mut cur, &mut seg);
                             if !seg.is_empty() {
-                                out.push(std::mem::take(&mut seg));
+                                {
+                                    out.push((std::mem::take(&mut seg), piped));
+                                    piped = false;
+                                }
                             }
                             break;
                         }
                         '`' => {
                             flush_word(&mut cur, &mut seg);
                             if !seg.is_empty() {
-                                out.push(std::mem::take(&mut seg));
+                                {
+                                    out.push((std::mem::take(&mut seg), piped));
+                                    piped = false;
+                                }
                             }
                             break;
                         }
@@ -184,7 +198,10 @@ fn segments(code: &str) -> Vec<Vec<Tok>> {
                 chars.next();
                 flush_word(&mut cur, &mut seg);
                 if !seg.is_empty() {
-                    out.push(std::mem::take(&mut seg));
+                    {
+                        out.push((std::mem::take(&mut seg), piped));
+                        piped = false;
+                    }
                 }
             }
             '$' => {
@@ -221,23 +238,30 @@ fn segments(code: &str) -> Vec<Vec<Tok>> {
                         chars.next();
                     }
                     if target.starts_with("/dev/sd") || target.starts_with("/dev/nvme") {
-                        out.push(vec![
-                            Tok {
-                                text: "dd".into(),
-                                started: true,
-                                ..Tok::default()
-                            },
-                            Tok {
-                                text: format!("of={target}"),
-                                started: true,
-                                ..Tok::default()
-                            },
-                        ]);
+                        out.push((
+                            vec![
+                                Tok {
+                                    text: "dd".into(),
+                                    started: true,
+                                    ..Tok::default()
+                                },
+                                Tok {
+                                    text: format!("of={target}"),
+                                    started: true,
+                                    ..Tok::default()
+                                },
+                            ],
+                            false,
+                        ));
                     }
                     continue;
                 }
                 if !seg.is_empty() {
-                    out.push(std::mem::take(&mut seg));
+                    out.push((std::mem::take(&mut seg), piped));
+                }
+                piped = c == '|' && chars.peek() != Some(&'|');
+                if c == '|' && chars.peek() == Some(&'|') {
+                    chars.next();
                 }
             }
             c if c.is_whitespace() => flush_word(&mut cur, &mut seg),
@@ -249,7 +273,7 @@ fn segments(code: &str) -> Vec<Vec<Tok>> {
     }
     flush_word(&mut cur, &mut seg);
     if !seg.is_empty() {
-        out.push(seg);
+        out.push((seg, piped));
     }
     out
 }
@@ -261,7 +285,7 @@ mod tests {
     fn texts(code: &str) -> Vec<Vec<String>> {
         segments(code)
             .into_iter()
-            .map(|s| s.into_iter().map(|t| t.text).collect())
+            .map(|(s, _)| s.into_iter().map(|t| t.text).collect())
             .collect()
     }
 

@@ -40,7 +40,7 @@ rules! {
     UNKNOWN = "SH003", "unknown-command",
         "A program Warden has no rule for, or a known one used in a way it cannot prove safe.",
         "Analysis cannot prove it safe, so a person confirms it. Add a `[shell]` rule to allow it for good.",
-        ["./deploy.sh", "terraform apply", "my-tool --flag"],
+        ["./configure", "strace -p 1", "my-tool --flag"],
         ["ls", "cargo build"];
     DYNAMIC = "SH004", "dynamic-command-name",
         "The program name is computed at run time (a variable, a substitution, a glob).",
@@ -130,7 +130,7 @@ rules! {
     GIT = "SH030", "git-operation",
         "A git operation that changes local or remote state (commit, merge, push, branch, stash …).",
         "Local history changes are routine; publishing (push) asks; the `[git]` policy checks branches.",
-        ["git commit -m x", "git push origin feature", "git stash"],
+        ["git push origin feature", "git branch -d old", "git clone https://github.com/a/b"],
         ["git status", "git log"];
     GIT_DESTRUCTIVE = "SH031", "git-history-loss",
         "A git operation that loses work or rewrites shared history (force push, `reset --hard`, `checkout .`, `clean -f`, `branch -D`, `stash drop` …).",

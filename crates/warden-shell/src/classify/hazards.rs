@@ -1511,11 +1511,7 @@ impl Walker<'_> {
                 format!("`{n}` stops processes by name"),
             );
         }
-        Own::with(
-            Severity::Unknown,
-            rules::SYSTEM,
-            format!("`{n}` stops processes"),
-        )
+        Own::unknown(format!("`{n}` stops processes"))
     }
 }
 

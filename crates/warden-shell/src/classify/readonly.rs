@@ -531,9 +531,10 @@ impl Walker<'_> {
             }
         }
         if name == "pwd"
-            && let Some(c) = self.state.cwd.clone() {
-                self.out.merge(Out::text(format!("{}\n", c.display())));
-            }
+            && let Some(c) = self.state.cwd.clone()
+        {
+            self.out.merge(Out::text(format!("{}\n", c.display())));
+        }
         if r.echoes {
             let text = echo_output(name, args);
             match text {

@@ -598,6 +598,11 @@ impl Walker<'_> {
             self.stdin_code(Lang::Shell, "`parallel` reading commands from its input");
             return Own::wrapper("`parallel` runs commands read from its input");
         }
+        // The template is joined into one shell string; it is also analysed word by word
+        // (as `xargs` would run it), so that either reading counts.
+        let mut as_argv: Vec<Word> = template.to_vec();
+        as_argv.push(Word::unknown("{parallel input}"));
+        self.inner("parallel", &as_argv);
         let mut code = join_words(template);
         let values: Vec<Word> = rest
             .get(end + 1..)
