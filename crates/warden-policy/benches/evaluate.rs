@@ -10,41 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use warden_core::{Action, Effect, EffectKind, RuleId, Severity};
 use warden_policy::{EvalContext, Layer, SourceOptions, load_from_strings};
 
-const PROJECT_POLICY: &str = r#"
-mode = "tool"
-
-[filesystem]
-deny = ["/secrets/**", "/.env", "/production/**"]
-protect = ["/migrations/**"]
-
-[network]
-allow = ["api.github.com", "api.stripe.com"]
-deny = ["*.internal", "localhost"]
-
-[[network.sensitive]]
-method = "POST"
-path = "/api/admin/*"
-match = ["POST /api/admin/delete-all-users"]
-
-[[shell.deny]]
-id = "no-destroy"
-command = "terraform destroy*"
-reason = "infrastructure changes go through CI"
-match = ["terraform destroy -auto-approve"]
-not_match = ["terraform plan"]
-
-[git]
-protect_branches = ["main", "production"]
-require_pr = true
-
-[mcp.servers.github]
-allow = ["read:*"]
-deny = ["delete:*"]
-
-[[never]]
-command = "git push * main"
-reason = "pushes to main go through a pull request"
-"#;
+const PROJECT_POLICY: &str = include_str!("project_policy.toml");
 
 fn ctx() -> EvalContext {
     EvalContext {

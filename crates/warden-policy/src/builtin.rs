@@ -601,14 +601,6 @@ pub const RULE_DOCS: &[RuleDoc] = &[
         matches: &["WebSearch \"rust globset\""],
         not_matches: NO_EXAMPLES,
     },
-    RuleDoc {
-        id: "POLICY001",
-        name: "policy-pattern-failure",
-        summary: "A policy pattern set that cannot be built when first used makes the decision deny.",
-        why: "Fail closed: a rule that cannot be evaluated must not let an action through. Simplify the patterns.",
-        matches: NO_EXAMPLES,
-        not_matches: NO_EXAMPLES,
-    },
 ];
 
 /// The documentation of one built-in policy rule.

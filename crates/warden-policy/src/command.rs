@@ -21,31 +21,21 @@
 //! `allow` rules never apply to commands with words analysis could not know statically
 //! (variables, substitutions, globs): only `deny` and `ask` rules do.
 
-use std::sync::OnceLock;
+use crate::glob::Glob;
 
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
-
-/// Normalises a command pattern (whitespace runs → one space, trimmed) and checks its glob
-/// syntax.
-pub fn parse_command_pattern(pattern: &str) -> Result<String, String> {
+/// Normalises a command pattern (whitespace runs → one space, trimmed) and parses it.
+/// Returns the normalised text and the glob.
+pub fn parse_command_pattern(pattern: &str) -> Result<(String, Glob), String> {
     let text = collapse_ws(pattern);
     if text.is_empty() {
         return Err("empty command pattern".into());
     }
-    build(&text).map_err(|e| format!("invalid glob: {}", e.kind()))?;
-    Ok(text)
+    let glob = Glob::new(&text, false, false).map_err(|e| format!("invalid glob: {e}"))?;
+    Ok((text, glob))
 }
 
 fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn build(text: &str) -> Result<Glob, globset::Error> {
-    GlobBuilder::new(text)
-        .literal_separator(false)
-        .backslash_escape(true)
-        .empty_alternates(true)
-        .build()
 }
 
 /// The texts a command is matched as: the argv joined, and (when the program has a path)
@@ -110,18 +100,16 @@ pub fn split_words(s: &str) -> Vec<String> {
     words
 }
 
-/// A group of command patterns, compiled into one glob set on first use.
+/// A group of command patterns.
 #[derive(Debug, Default)]
 pub struct CommandGlobs {
-    globs: Vec<(String, usize)>,
-    set: OnceLock<Result<GlobSet, String>>,
+    globs: Vec<(Glob, usize)>,
 }
 
 impl CommandGlobs {
-    /// Adds a normalised pattern under index `idx`.
-    pub fn push(&mut self, text: String, idx: usize) {
-        self.globs.push((text, idx));
-        self.set = OnceLock::new();
+    /// Adds a pattern (from [`parse_command_pattern`]) under index `idx`.
+    pub fn push(&mut self, glob: Glob, idx: usize) {
+        self.globs.push((glob, idx));
     }
 
     /// True when there is no pattern.
@@ -129,41 +117,27 @@ impl CommandGlobs {
         self.globs.is_empty()
     }
 
-    /// Indices of the patterns matching any of `texts`. `Err` when the set could not be
-    /// built (callers fail closed).
-    pub fn matches(&self, texts: &[String]) -> Result<Vec<usize>, String> {
+    /// Indices of the patterns matching any of `texts` (sorted, deduplicated).
+    pub fn matches(&self, texts: &[String]) -> Vec<usize> {
         if self.globs.is_empty() {
-            return Ok(Vec::new());
+            return Vec::new();
         }
-        let set = self
-            .set
-            .get_or_init(|| {
-                let mut b = GlobSetBuilder::new();
-                for (t, _) in &self.globs {
-                    b.add(build(t).map_err(|e| e.to_string())?);
-                }
-                b.build().map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(Clone::clone)?;
-        let mut hits: Vec<usize> = texts
+        let texts: Vec<Vec<char>> = texts.iter().map(|t| t.chars().collect()).collect();
+        let mut hits: Vec<usize> = self
+            .globs
             .iter()
-            .flat_map(|t| set.matches(t.as_str()))
-            .map(|i| self.globs[i].1)
+            .filter(|(g, _)| texts.iter().any(|t| g.is_match_chars(t)))
+            .map(|(_, i)| *i)
             .collect();
         hits.sort_unstable();
         hits.dedup();
-        Ok(hits)
+        hits
     }
 }
 
-/// Checks one pattern against one text (used for `match` / `not_match` examples).
-pub fn pattern_matches(pattern: &str, argv: &[String]) -> bool {
-    let mut g = CommandGlobs::default();
-    g.push(pattern.to_string(), 0);
-    g.matches(&command_texts(argv))
-        .map(|h| !h.is_empty())
-        .unwrap_or(false)
+/// Checks one pattern against one command (used for `match` / `not_match` examples).
+pub fn pattern_matches(glob: &Glob, argv: &[String]) -> bool {
+    command_texts(argv).iter().any(|t| glob.is_match(t))
 }
 
 #[cfg(test)]
@@ -171,8 +145,8 @@ mod tests {
     use super::*;
 
     fn m(p: &str, cmd: &str) -> bool {
-        let p = parse_command_pattern(p).unwrap();
-        pattern_matches(&p, &split_words(cmd))
+        let (_, g) = parse_command_pattern(p).unwrap();
+        pattern_matches(&g, &split_words(cmd))
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::ops::{Not, Range};
+use std::path::Path;
 
 use warden_core::{Mode, RuleId};
 
@@ -164,7 +164,6 @@ pub struct TeamRules {
 #[derive(Debug)]
 pub struct CompiledLayer {
     pub layer: Layer,
-    pub path: PathBuf,
     pub mode: Option<Mode>,
     pub fs_allow: PathGlobs,
     pub fs_allow_info: Vec<RuleInfo>,
@@ -225,13 +224,12 @@ pub fn compile(
     };
     let mut out = CompiledLayer {
         layer,
-        path: path.to_path_buf(),
         mode: raw.mode.map(|m| m.value),
-        fs_allow: PathGlobs::new(false),
+        fs_allow: PathGlobs::new(),
         fs_allow_info: Vec::new(),
-        fs_deny: PathGlobs::new(true),
+        fs_deny: PathGlobs::new(),
         fs_deny_info: Vec::new(),
-        fs_protect: PathGlobs::new(true),
+        fs_protect: PathGlobs::new(),
         fs_protect_info: Vec::new(),
         net_allow: Vec::new(),
         net_deny: Vec::new(),
@@ -247,7 +245,8 @@ pub fn compile(
         always_ask: TeamRules::default(),
     };
 
-    for (list, globs, info, section, tighten) in [
+    // Allow patterns are case-sensitive; tightening ones ignore case.
+    for (list, globs, info, section, case_insensitive) in [
         (
             &raw.filesystem.allow,
             &mut out.fs_allow,
@@ -271,7 +270,7 @@ pub fn compile(
         ),
     ] {
         for (i, p) in list.iter().enumerate() {
-            match paths::parse_path_pattern(&p.value, tighten) {
+            match paths::parse_path_pattern(&p.value, case_insensitive) {
                 Ok(parsed) => {
                     globs.push(parsed, info.len());
                     info.push(RuleInfo {
@@ -440,7 +439,7 @@ impl Compiler<'_> {
 
     fn command_rule(&mut self, r: &RawCommandRule, section: &str, i: usize, out: &mut TeamRules) {
         let id = self.rule_id(&r.id, section, i);
-        let text = match command::parse_command_pattern(&r.command.value) {
+        let (text, glob) = match command::parse_command_pattern(&r.command.value) {
             Ok(t) => t,
             Err(e) => {
                 self.error(
@@ -452,9 +451,9 @@ impl Compiler<'_> {
             }
         };
         self.check_examples(&id, &r.matches, &r.not_matches, |ex| {
-            command::pattern_matches(&text, &command::split_words(ex))
+            command::pattern_matches(&glob, &command::split_words(ex))
         });
-        out.commands.push(text.clone(), out.command_info.len());
+        out.commands.push(glob, out.command_info.len());
         out.command_info.push(RuleInfo {
             id,
             pattern: text,
@@ -543,17 +542,17 @@ impl Compiler<'_> {
         let span = r.pattern.span.clone();
         match r.target {
             TargetKind::Command => {
-                let text = match command::parse_command_pattern(&r.pattern.value) {
-                    Ok(t) => t,
+                let glob = match command::parse_command_pattern(&r.pattern.value) {
+                    Ok((_, g)) => g,
                     Err(e) => {
                         self.error(span, format!("rule `{id}`: {e}"), None);
                         return;
                     }
                 };
                 self.check_examples(&id, &r.matches, &r.not_matches, |ex| {
-                    command::pattern_matches(&text, &command::split_words(ex))
+                    command::pattern_matches(&glob, &command::split_words(ex))
                 });
-                out.commands.push(text, out.command_info.len());
+                out.commands.push(glob, out.command_info.len());
                 out.command_info.push(info);
             }
             TargetKind::Path => {
@@ -564,7 +563,7 @@ impl Compiler<'_> {
                         return;
                     }
                 };
-                let mut one = PathGlobs::new(true);
+                let mut one = PathGlobs::new();
                 one.push(parsed.clone(), 0);
                 self.check_examples(&id, &r.matches, &r.not_matches, |ex| {
                     let abs = paths::resolve(
@@ -577,11 +576,11 @@ impl Compiler<'_> {
                         Path::new(EXAMPLE_PROJECT),
                         Some(Path::new(EXAMPLE_HOME)),
                     )
-                    .map(|h| !h.is_empty())
-                    .unwrap_or(false)
+                    .is_empty()
+                    .not()
                 });
                 out.paths
-                    .get_or_insert_with(|| PathGlobs::new(true))
+                    .get_or_insert_with(PathGlobs::new)
                     .push(parsed, out.path_info.len());
                 out.path_info.push(info);
             }

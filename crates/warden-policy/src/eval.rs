@@ -226,9 +226,7 @@ impl Policy {
         let texts = command::command_texts(argv);
         for l in self.layers.iter().filter(|l| l.trusted) {
             let rules = &l.compiled.shell_allow;
-            if let Ok(hits) = rules.commands.matches(&texts)
-                && let Some(&i) = hits.first()
-            {
+            if let Some(&i) = rules.commands.matches(&texts).first() {
                 return rules.command_info.get(i).cloned();
             }
         }
@@ -409,7 +407,6 @@ impl Policy {
                 true,
             );
         }
-        let mut matched_rule = false;
         for l in &self.layers {
             let c = &l.compiled;
             for (decision, rules, kind) in [
@@ -421,25 +418,18 @@ impl Policy {
                 if rules.commands.is_empty() {
                     continue;
                 }
-                match rules.commands.matches(&texts) {
-                    Ok(hits) => {
-                        for i in hits {
-                            if let Some(info) = rules.command_info.get(i) {
-                                matched_rule = true;
-                                acc.push(decision, info.id.clone(), rule_message(decision, &shown, kind, info), true);
-                            }
-                        }
+                for i in rules.commands.matches(&texts) {
+                    if let Some(info) = rules.command_info.get(i) {
+                        acc.push(
+                            decision,
+                            info.id.clone(),
+                            rule_message(decision, &shown, kind, info),
+                            true,
+                        );
                     }
-                    Err(err) => acc.push(
-                        Decision::Deny,
-                        "POLICY001",
-                        format!("the command patterns of {} could not be built ({err}); failing closed (POLICY001). Fix the policy.", l.compiled.path.display()),
-                        true,
-                    ),
                 }
             }
         }
-        let _ = matched_rule;
         let allow = if dynamic || self.mode == Mode::ReadOnly {
             None
         } else {
@@ -633,11 +623,10 @@ impl Policy {
             if c.fs_allow.is_empty() {
                 continue;
             }
-            if let Ok(hits) = c
+            let hits = c
                 .fs_allow
-                .matches(&view.abs, &ctx.project_root, ctx.home.as_deref())
-                && let Some(&i) = hits.first()
-            {
+                .matches(&view.abs, &ctx.project_root, ctx.home.as_deref());
+            if let Some(&i) = hits.first() {
                 return c.fs_allow_info.get(i).cloned();
             }
         }
@@ -965,16 +954,21 @@ impl Policy {
         let name = format!("mcp__{server}__{tool}");
         self.team_tools(acc, &name, &format!("{server}/{tool}"));
         let rule = self.mcp_tool(server, tool);
-        match (self.mode, rule) {
-            (_, Some(r)) if r.decision != Decision::Allow => acc.push(r.decision, r.rule, r.message, true),
-            (Mode::ReadOnly, Some(r)) if mcp::looks_read_only(tool) => acc.push(r.decision, r.rule, r.message, true),
-            (Mode::ReadOnly, _) => acc.push(
+        let read_only_ok = self.mode != Mode::ReadOnly
+            || rule
+                .as_ref()
+                .is_some_and(|r| r.decision == Decision::Allow && mcp::looks_read_only(tool));
+        if !read_only_ok {
+            acc.push(
                 Decision::Deny,
                 "TOOL002",
                 format!("MCP tool `{server}/{tool}` is blocked: read-only mode runs only MCP tools that are allowed and named like reads (`get_*`, `list_*`, …) (TOOL002, MODE001)."),
                 true,
-            ),
+            );
+        }
+        match (self.mode, rule) {
             (_, Some(r)) => acc.push(r.decision, r.rule, r.message, true),
+            (Mode::ReadOnly, None) => {}
             (Mode::Tool, None) => acc.push(
                 Decision::Ask,
                 "TOOL002",

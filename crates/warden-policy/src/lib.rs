@@ -73,6 +73,7 @@ mod command;
 mod compile;
 mod error;
 mod eval;
+mod glob;
 mod load;
 mod mcp;
 mod net;
@@ -90,7 +91,7 @@ pub use policy::{EvalContext, GitPolicy, LayerInfo, Policy};
 pub use trust::TrustStatus;
 
 /// Every built-in policy rule (`FS…`, `NET…`, `GIT…`, `MODE…`, `TOOL…`, `LEAK001`,
-/// `SELF001`, `POLICY001`), for `warden explain`.
+/// `SELF001`), for `warden explain`.
 pub fn rule_docs() -> &'static [warden_core::RuleDoc] {
     builtin::RULE_DOCS
 }

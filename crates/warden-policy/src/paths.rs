@@ -12,7 +12,7 @@
 //! | `.env`, `*.pem` (no `/`) | a file or directory of that name at any depth |
 //! | `**/secrets/**` | as written, anywhere |
 //! | `config/prod.yml` (a `/` inside) | relative to the project root (gitignore rule) |
-//! | `/secrets/**` (leading `/`) | relative to the project root, as in the article; in `deny`, `protect` and team rules it *also* matches the same absolute path, so a tightening rule never misses |
+//! | `/secrets/**` (leading `/`) | relative to the project root, as in the article, *and* the same absolute path: a user policy's `/tmp/scratch/**` means what it says, and a tightening rule never misses |
 //! | `~/.aws/**`, `~` | relative to the home directory |
 //! | `build/` (trailing `/`) | a directory of that name (any depth, unless anchored) and everything in it |
 //!
@@ -20,10 +20,8 @@
 //! `**` does. Tightening patterns (`deny`, `protect`, team rules) ignore case, so that they
 //! hold on case-insensitive file systems; `allow` patterns are case-sensitive.
 
+use crate::glob::Glob;
 use std::path::{Component, Path, PathBuf};
-use std::sync::OnceLock;
-
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
 /// Resolves a path as an agent gave it into an absolute, lexically normalised path: `~` and
 /// `$HOME` expand to `home`, relative paths join `cwd`, `.` and `..` fold. No file system
@@ -181,14 +179,18 @@ pub enum Anchor {
     Absolute,
 }
 
-/// A policy path pattern split into its anchored glob texts.
+/// A policy path pattern split into its anchored globs.
 #[derive(Debug, Clone)]
 pub struct ParsedPathPattern {
-    pub globs: Vec<(Anchor, String)>,
+    pub globs: Vec<(Anchor, Glob)>,
 }
 
-/// Parses a policy path pattern. `tighten` adds the absolute reading of `/x` patterns.
-pub fn parse_path_pattern(pattern: &str, tighten: bool) -> Result<ParsedPathPattern, String> {
+/// Parses a policy path pattern into its anchored globs (a leading `/` gives two readings:
+/// project-relative and absolute). Tightening patterns pass `case_insensitive`.
+pub fn parse_path_pattern(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<ParsedPathPattern, String> {
     let p = pattern.trim();
     if p.is_empty() {
         return Err("empty path pattern".into());
@@ -203,7 +205,7 @@ pub fn parse_path_pattern(pattern: &str, tighten: bool) -> Result<ParsedPathPatt
     } else if p.starts_with('~') {
         return Err("`~user` paths are not supported; use `~/…` or an absolute path".into());
     } else if let Some(rest) = p.strip_prefix('/') {
-        (Anchor::Project, rest.to_string(), tighten)
+        (Anchor::Project, rest.to_string(), true)
     } else if p.starts_with("**/") || p == "**" {
         (Anchor::Absolute, p.to_string(), false)
     } else if p.trim_end_matches('/').contains('/') {
@@ -213,7 +215,7 @@ pub fn parse_path_pattern(pattern: &str, tighten: bool) -> Result<ParsedPathPatt
     };
     let body = body.trim_end_matches('/');
     let body = if body.is_empty() { "**" } else { body };
-    let mut globs = Vec::with_capacity(4);
+    let mut texts = Vec::with_capacity(4);
     let under = |b: &str| {
         if b.ends_with("**") {
             None
@@ -221,57 +223,36 @@ pub fn parse_path_pattern(pattern: &str, tighten: bool) -> Result<ParsedPathPatt
             Some(format!("{b}/**"))
         }
     };
-    globs.push((anchor, body.to_string()));
+    texts.push((anchor, body.to_string()));
     if let Some(u) = under(body) {
-        globs.push((anchor, u));
+        texts.push((anchor, u));
     }
     if also_abs {
         let abs = format!("/{body}");
-        globs.push((Anchor::Absolute, abs.clone()));
         if let Some(u) = under(&abs) {
-            globs.push((Anchor::Absolute, u));
+            texts.push((Anchor::Absolute, u));
         }
+        texts.push((Anchor::Absolute, abs));
     }
-    for (_, g) in &globs {
-        build_glob(g, false).map_err(|e| format!("invalid glob: {}", e.kind()))?;
+    let mut globs = Vec::with_capacity(texts.len());
+    for (a, t) in texts {
+        let g = Glob::new(&t, true, case_insensitive).map_err(|e| format!("invalid glob: {e}"))?;
+        globs.push((a, g));
     }
     Ok(ParsedPathPattern { globs })
 }
 
-fn build_glob(text: &str, case_insensitive: bool) -> Result<Glob, globset::Error> {
-    GlobBuilder::new(text)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .case_insensitive(case_insensitive)
-        .empty_alternates(true)
-        .build()
-}
-
-/// A group of policy path patterns (one layer's `deny`, say), matched as glob sets built on
-/// first use.
-#[derive(Debug)]
+/// A group of policy path patterns (one layer's `deny`, say).
+#[derive(Debug, Default)]
 pub struct PathGlobs {
-    case_insensitive: bool,
-    /// `(anchor, glob text, index of the pattern it came from)`.
-    globs: Vec<(Anchor, String, usize)>,
-    sets: OnceLock<Result<Sets, String>>,
-}
-
-#[derive(Debug)]
-struct Sets {
-    project: (GlobSet, Vec<usize>),
-    home: (GlobSet, Vec<usize>),
-    absolute: (GlobSet, Vec<usize>),
+    /// `(anchor, glob, index of the pattern it came from)`.
+    globs: Vec<(Anchor, Glob, usize)>,
 }
 
 impl PathGlobs {
     /// An empty group.
-    pub fn new(case_insensitive: bool) -> Self {
-        PathGlobs {
-            case_insensitive,
-            globs: Vec::new(),
-            sets: OnceLock::new(),
-        }
+    pub fn new() -> Self {
+        PathGlobs { globs: Vec::new() }
     }
 
     /// Adds a parsed pattern under index `idx`.
@@ -279,7 +260,6 @@ impl PathGlobs {
         for (a, g) in parsed.globs {
             self.globs.push((a, g, idx));
         }
-        self.sets = OnceLock::new();
     }
 
     /// True when there is no pattern.
@@ -287,65 +267,40 @@ impl PathGlobs {
         self.globs.is_empty()
     }
 
-    fn sets(&self) -> &Result<Sets, String> {
-        self.sets.get_or_init(|| {
-            let mut out = [
-                (GlobSetBuilder::new(), Vec::new()),
-                (GlobSetBuilder::new(), Vec::new()),
-                (GlobSetBuilder::new(), Vec::new()),
-            ];
-            for (anchor, text, idx) in &self.globs {
-                let slot = match anchor {
-                    Anchor::Project => 0,
-                    Anchor::Home => 1,
-                    Anchor::Absolute => 2,
-                };
-                let g = build_glob(text, self.case_insensitive).map_err(|e| e.to_string())?;
-                out[slot].0.add(g);
-                out[slot].1.push(*idx);
-            }
-            let [p, h, a] = out;
-            Ok(Sets {
-                project: (p.0.build().map_err(|e| e.to_string())?, p.1),
-                home: (h.0.build().map_err(|e| e.to_string())?, h.1),
-                absolute: (a.0.build().map_err(|e| e.to_string())?, a.1),
-            })
-        })
-    }
-
-    /// The indices of the patterns that match `abs` (sorted, deduplicated). `Err` when the
-    /// glob set could not be built; callers fail closed.
-    pub fn matches(
-        &self,
-        abs: &Path,
-        project_root: &Path,
-        home: Option<&Path>,
-    ) -> Result<Vec<usize>, String> {
+    /// The indices of the patterns that match `abs` (sorted, deduplicated).
+    pub fn matches(&self, abs: &Path, project_root: &Path, home: Option<&Path>) -> Vec<usize> {
         if self.globs.is_empty() {
-            return Ok(Vec::new());
+            return Vec::new();
         }
-        let sets = self.sets().as_ref().map_err(Clone::clone)?;
-        let mut hits = Vec::new();
-        let mut run = |set: &(GlobSet, Vec<usize>), text: &Path| {
-            if set.1.is_empty() {
-                return;
-            }
-            for i in set.0.matches(text) {
-                hits.push(set.1[i]);
-            }
+        let text = |p: &Path| -> (Vec<char>, Vec<char>) {
+            let s = p.to_string_lossy();
+            (s.chars().collect(), s.to_lowercase().chars().collect())
         };
-        if let Ok(rel) = abs.strip_prefix(project_root) {
-            run(&sets.project, rel);
+        let project = abs.strip_prefix(project_root).ok().map(text);
+        let home_rel = home.and_then(|h| abs.strip_prefix(h).ok()).map(text);
+        let absolute = text(abs);
+        let mut hits = Vec::new();
+        for (anchor, glob, idx) in &self.globs {
+            let candidate = match anchor {
+                Anchor::Project => project.as_ref(),
+                Anchor::Home => home_rel.as_ref(),
+                Anchor::Absolute => Some(&absolute),
+            };
+            let Some((exact, lower)) = candidate else {
+                continue;
+            };
+            let t = if glob.case_insensitive() {
+                lower
+            } else {
+                exact
+            };
+            if glob.is_match_chars(t) {
+                hits.push(*idx);
+            }
         }
-        if let Some(h) = home
-            && let Ok(rel) = abs.strip_prefix(h)
-        {
-            run(&sets.home, rel);
-        }
-        run(&sets.absolute, abs);
         hits.sort_unstable();
         hits.dedup();
-        Ok(hits)
+        hits
     }
 }
 
@@ -395,10 +350,9 @@ mod tests {
     }
 
     fn hits(pattern: &str, tighten: bool, path: &str) -> bool {
-        let mut g = PathGlobs::new(tighten);
+        let mut g = PathGlobs::new();
         g.push(parse_path_pattern(pattern, tighten).unwrap(), 0);
         !g.matches(Path::new(path), Path::new("/p"), Some(Path::new("/home/u")))
-            .unwrap()
             .is_empty()
     }
 
@@ -407,7 +361,8 @@ mod tests {
         let cases: &[(&str, bool, &str, bool)] = &[
             ("/secrets/**", true, "/p/secrets/db.txt", true),
             ("/secrets/**", true, "/secrets/db.txt", true),
-            ("/secrets/**", false, "/secrets/db.txt", false),
+            ("/secrets/**", false, "/secrets/db.txt", true),
+            ("/tmp/scratch/**", false, "/tmp/scratch/a", true),
             ("/secrets/**", true, "/p/app/secrets/db.txt", false),
             ("/.env", true, "/p/.env", true),
             ("/production/**", true, "/p/production/x/y", true),

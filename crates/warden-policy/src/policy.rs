@@ -182,23 +182,14 @@ impl Policy {
         if globs.is_empty() {
             return;
         }
-        match globs.matches(&view.abs, &ctx.project_root, ctx.home.as_deref()) {
-            Ok(hits) => {
-                for i in hits {
-                    if let Some(r) = info.get(i) {
-                        out.push(PathHit {
-                            rule: r.id.to_string(),
-                            what: format!("{what} (`{}`)", r.pattern),
-                            reason: r.reason.clone(),
-                        });
-                    }
-                }
+        for i in globs.matches(&view.abs, &ctx.project_root, ctx.home.as_deref()) {
+            if let Some(r) = info.get(i) {
+                out.push(PathHit {
+                    rule: r.id.to_string(),
+                    what: format!("{what} (`{}`)", r.pattern),
+                    reason: r.reason.clone(),
+                });
             }
-            Err(e) => out.push(PathHit {
-                rule: "POLICY001".into(),
-                what: format!("covered by a policy pattern set that failed to build ({e})"),
-                reason: None,
-            }),
         }
     }
 

@@ -153,9 +153,14 @@ pub fn parse(path: &Path, src: &str, errors: &mut Vec<PolicyError>) -> RawPolicy
         return RawPolicy::default();
     }
     let (doc, syntax) = DeTable::parse_recoverable(src);
-    for e in syntax {
-        let span = e.span().unwrap_or(0..0);
-        w.error(span, format!("invalid TOML: {}", e.message().trim()), None);
+    if !syntax.is_empty() {
+        // Report every syntax error, but do not judge the structure of a document the parser
+        // had to guess at: that only adds misleading follow-on errors.
+        for e in syntax {
+            let span = e.span().unwrap_or(0..0);
+            w.error(span, format!("invalid TOML: {}", e.message().trim()), None);
+        }
+        return RawPolicy::default();
     }
     w.policy(doc.get_ref())
 }
