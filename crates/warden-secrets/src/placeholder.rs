@@ -21,6 +21,10 @@ const DOCUMENTATION_KEYS: &[&str] = &[
     "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
     // The article's placeholder for an OpenAI key.
     "sk-1234567890abcdef",
+    // RFC 6749 (OAuth 2.0) examples: client credentials, access and refresh tokens.
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
     // Azure's documented development-storage (Azurite) account key.
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 ];

@@ -507,6 +507,14 @@ pub fn password_value(s: &str) -> bool {
         && !looks_like_identifier(s)
 }
 
+/// The password part of a URL's userinfo (`scheme://user:password@host`): the URL shape is
+/// evidence enough, so any literal that is not code, a template or a variable counts, even a
+/// weak all-lower-case one (placeholders such as `password` are removed later).
+#[must_use]
+pub fn url_password(s: &str) -> bool {
+    !looks_like_code(s)
+}
+
 /// A literal token value (from a secret-named assignment or header): mixes character classes
 /// and is not code, a path or an identifier.
 #[must_use]
@@ -560,14 +568,25 @@ fn looks_like_code(s: &str) -> bool {
     segments.len() >= 2 && segments.iter().all(|seg| word_like(seg))
 }
 
-/// A word-like identifier segment: letters (with `_`/`$`), then at most two digits.
+/// A word-like identifier segment: a short identifier (`ed25519`), or a longer one whose
+/// letters and digits alternate at most twice (`Ed25519PrivateKey`, `payments2`). Long
+/// segments mixing digits into letters throughout are random data.
 fn word_like(seg: &str) -> bool {
-    let body = seg.trim_end_matches(|c: char| c.is_ascii_digit());
-    seg.len() - body.len() <= 2
-        && !body.is_empty()
-        && body
+    let ident = seg
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
+        && seg
             .bytes()
-            .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$');
+    // Letter/digit alternations: identifiers have few (`Ed25519PrivateKey`: 2), random
+    // segments many.
+    let alternations = seg
+        .as_bytes()
+        .windows(2)
+        .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
+        .count();
+    ident && (seg.len() <= 12 || (alternations <= 2 && seg.len() <= 40))
 }
 
 /// File-system paths: absolute, home- or dot-relative.
@@ -591,9 +610,13 @@ fn looks_like_identifier(s: &str) -> bool {
     if parts.len() >= 2 && parts.iter().all(|p| slug_part(p)) {
         return true;
     }
-    // camelCase / PascalCase words without digits, e.g. `myAppSecretName`.
-    let letters_only = s.bytes().all(|b| b.is_ascii_alphabetic());
+    // Words without digits or symbols, e.g. `myAppSecretName`, `CString`: identifiers and
+    // type names, not generated values.
+    let letters_only = s.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_');
     if letters_only && s.len() < 32 {
+        return true;
+    }
+    if letters_only && s.len() < 48 {
         let humps = s.bytes().filter(u8::is_ascii_uppercase).count();
         let first_lower_run = s.bytes().take_while(u8::is_ascii_lowercase).count();
         // Every upper-case letter starts a lower-case run of at least two letters.
@@ -756,6 +779,14 @@ mod tests {
     }
 
     #[test]
+    fn url_passwords_accept_weak_literals_but_not_templates() {
+        assert!(url_password("supersecret"));
+        assert!(url_password("p%40ss%3Aword"));
+        assert!(!url_password("${DB_PASSWORD}"));
+        assert!(!url_password("{{ .Values.password }}"));
+    }
+
+    #[test]
     fn basic_auth_needs_a_real_password() {
         assert!(basic_auth("ZmFrZXVzZXI6Wms4TG0yUXo5V3Yz")); // fakeuser:Zk8Lm2Qz9Wv3
         assert!(!basic_auth("dXNlcjpwYXNzd29yZA==")); // user:password
@@ -789,10 +820,13 @@ mod tests {
         assert!(credential_value("hunter2!"));
         assert!(!credential_value("${DB_PASSWORD}"));
         assert!(!credential_value("getpass()"));
-        for ok in ["Xk9#mQ2$vL7pT4w", "Sup3r.Secret", "hG5tY8uJ3kL1"] {
+        for ok in ["Xk9#mQ2$vL7pT4w", "Sup3r.S3cr3t!9", "hG5tY8uJ3kL1"] {
             assert!(password_value(ok), "{ok}");
         }
         for bad in [
+            "CString",
+            "_EllipticCurvePrivateKey",
+            "ed25519.Ed25519PrivateKey",
             "self.password",
             "config.db.password",
             "/home/user/project",

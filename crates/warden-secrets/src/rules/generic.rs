@@ -83,7 +83,7 @@ pub(super) const RULES: &[Rule] = &[
             "license_key",
             "licensekey",
         ],
-        pattern: r#"(?i-u:(?:secret|token|(?:secret|auth|session|client)[_\-]?key|api[_\-]?key|access[_\-]?key|private[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|app[_\-]?key|credentials?|license[_\-]?key)[0-9]?["'\]]?\s{0,4}(?::=|=>|\|\|=|\?=|=|:)\s{0,4}["'`]?)(?P<secret>[A-Za-z0-9_\-+/=.~!@#%^&*]{16,200})(?:["'`]|\s|$|[,;}\]\)])"#,
+        pattern: r#"(?i-u:(?:secret|token|(?:secret|auth|session|client)[_\-]?key|api[_\-]?key|access[_\-]?key|private[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|app[_\-]?key|credentials?|license[_\-]?key)[0-9]?["'\]]?\s{0,4}(?::=|=>|\|\|=|\?=|=|:)\s{0,4}["'`]?)(?P<secret>[A-Za-z0-9_\-+/=.~!@#%^*]{16,200})(?:["'`]|\s|$|[,;}\]\)])"#,
         min_entropy: Some(3.5),
         validate: Some(validate::token_value),
         examples: &[
@@ -142,12 +142,13 @@ pub(super) const RULES: &[Rule] = &[
             "rabbitmq",
         ],
         pattern: r#"(?i-u:(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|redis|rediss|valkey|amqps?|mssql|sqlserver|cockroachdb|clickhouse|couchdb|neo4j|bolt|cassandra|nats|snowflake|oracle|memcached|rabbitmq)(?:\+[a-z0-9]+)?://)[\x21\x24-\x26\x28-\x2E\x30-\x39\x3B-\x3E\x41-\x7E]{0,64}:(?P<secret>[\x21\x24-\x26\x28-\x2E\x30-\x3E\x41-\x7E]{3,128})@[A-Za-z0-9.\-_\[\]:%]+"#,
-        validate: Some(validate::password_value),
+        validate: Some(validate::url_password),
         examples: &[
             "DATABASE_URL=postgres://app:Vq8Lm2Xz9Tk4@db.fake.test:5432/app",
             "mongodb+srv://svc:Hj4Kl7Np1Qr@cluster0.fake.mongodb.net/?retryWrites=true",
             "REDIS_URL=redis://:Bz5Cx8Vn2Mq7@cache.fake.test:6379/0",
             "amqps://worker:Wq3Er6Ty9Ui2@mq.fake.test/vhost",
+            "postgres://admin:supersecret@db.fake.test:5432/prod",
             "SQLALCHEMY_DATABASE_URI = 'mysql+pymysql://svc:Pl0Ok9Ij8Uh7@10.0.0.5/app'",
         ],
         negatives: &[
@@ -157,6 +158,7 @@ pub(super) const RULES: &[Rule] = &[
             "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app",
             "mysql://root:<password>@localhost/app",
             "postgresql://localhost/mydb",
+            "redis://default:{{ .Values.redis.password }}@redis:6379",
         ],
         rotation: "Change the database user's password (`ALTER USER … PASSWORD`, or the managed service's console), update the connection string in your secret store, and check the database's connection logs; prefer IAM or certificate auth.",
         ..BASE
@@ -168,7 +170,7 @@ pub(super) const RULES: &[Rule] = &[
         provider: "Generic",
         keywords: &["://"],
         pattern: r#"(?i-u:(?:https?|ftps?|sftp|ssh|git|smb|wss?|ldaps?)://)[\x21\x24-\x26\x28-\x2E\x30-\x39\x3B-\x3E\x41-\x7E]{1,64}:(?P<secret>[\x21\x24-\x26\x28-\x2E\x30-\x3E\x41-\x7E]{6,200})@[A-Za-z0-9.\-_]+"#,
-        validate: Some(validate::password_value),
+        validate: Some(validate::url_password),
         examples: &[
             "git remote add origin https://deploy:Hx7Jm2Kq9Lw4@git.fake.test/org/repo.git",
             "proxy = http://svc:Tz6Yb3Nc8Vd1@proxy.fake.test:3128",
@@ -185,10 +187,10 @@ pub(super) const RULES: &[Rule] = &[
     Rule {
         id: "SEC268",
         name: "http-bearer-token",
-        description: "A literal bearer token in an `Authorization: Bearer` header or bearer-token setting (curl commands, HTTP files, client code).",
+        description: "A literal token in an `Authorization: Bearer` (or GitHub-style `Authorization: token`) header or bearer-token setting (curl commands, HTTP files, client code).",
         provider: "Generic",
-        keywords: &["bearer"],
-        pattern: r#"(?i-u:bearer\s{1,4})(?P<secret>[A-Za-z0-9._~+/\-]{20,2048}=*)(?:[^A-Za-z0-9._~+/=\-]|$)"#,
+        keywords: &["bearer", "authorization"],
+        pattern: r#"(?i-u:(?:bearer|authorization:\s{0,4}token)\s{1,4})(?P<secret>[A-Za-z0-9._~+/\-]{20,2048}=*)(?:[^A-Za-z0-9._~+/=\-]|$)"#,
         min_entropy: Some(3.5),
         validate: Some(validate::token_value),
         examples: &[
