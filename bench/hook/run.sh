@@ -394,6 +394,9 @@ if [[ " ${ACTIVE[*]} " == *" warden "* ]]; then
     bytes=$(audit_bytes)
     files=$(find "$SANDBOX/warden/home/.local/state/warden" -type f 2>/dev/null | wc -l)
     AUDIT_CHECK="after the runs, \$XDG_STATE_HOME/warden held $files file(s), $bytes bytes"
+    if [ "$files" = 0 ]; then
+        AUDIT_CHECK="$AUDIT_CHECK; WARNING: logging on wrote no audit log, so the 'warden' row did not pay for logging"
+    fi
     mapfile -t envv <"$SANDBOX/warden/env"
     if verify=$(env -i "${envv[@]}" "$WARDEN" log verify 2>&1); then
         AUDIT_CHECK="$AUDIT_CHECK; \`warden log verify\`: $(head -n1 <<<"$verify")"
@@ -452,7 +455,7 @@ done | jq -sc .)
             else (.[length / 2 - 1] + .[length / 2]) / 2 end;
         def fmt: if . == null then "n/a" else (. * 100 | round / 100 | tostring) end;
         def ratio($a; $b): if $a == null or $b == null or $b == 0 then "n/a"
-            else ($a / $b * 10 | round / 10 | tostring) + "x" end;
+            else ($a / $b * 10 | round) as $x | "\($x / 10 | floor).\($x % 10)x" end;
         . as $rows
         | ($rows | map(select(.tool == "warden")) | map(.median_ms) | median) as $w_all
         | ($rows | map(select(.tool == "warden" and .tool_name == "Bash")) | map(.median_ms) | median) as $w_bash
