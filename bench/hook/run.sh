@@ -13,7 +13,7 @@ set -euo pipefail
 # ---------------------------------------------------------------------------
 RUNS=${RUNS:-50}
 WARMUP=${WARMUP:-5}
-TOOLS=${TOOLS:-warden,warden-no-audit,longline,openmoat,cc-safety-net}
+TOOLS=${TOOLS:-warden,warden-no-audit,longline,openmoat,cc-safety-net,floor}
 PAYLOAD_GLOB=${PAYLOAD_GLOB:-*.json}
 BUILD=1
 KEEP=0
@@ -32,7 +32,8 @@ usage() {
   --runs N        timed runs per tool and payload (default 50; fewer is a smoke run)
   --warmup N      untimed warmup runs per tool and payload (default 5)
   --tools LIST    comma-separated subset of:
-                  warden,warden-no-audit,longline,openmoat,cc-safety-net
+                  warden,warden-no-audit,longline,openmoat,cc-safety-net,floor
+                  (floor: `cat`, the cost of starting any process on this machine)
   --payloads GLOB payload files under bench/hook/payloads (default *.json)
   --no-build      do not run `cargo build --release -p warden`; use the existing binary
   --keep          keep the temporary sandbox directory and print its path
@@ -310,6 +311,20 @@ if want cc-safety-net; then
     add_tool cc-safety-net
 fi
 
+if want floor; then
+    # Not a hook: `cat` copies the payload to stdout. Its time is what starting any
+    # process and moving the JSON costs here, the floor under every row.
+    home=$(tool_home floor)
+    tool_env floor "$home"
+    render floor "$home"
+    CMD[floor]=$(command -v cat)
+    INVOCATION[floor]="cat"
+    MATCHER[floor]='.*'
+    REGISTERED[floor]="nothing (not a hook; the process-start floor)"
+    VERSION[floor]="coreutils cat"
+    add_tool floor
+fi
+
 [ ${#ACTIVE[@]} -gt 0 ] || die "nothing to measure"
 PAYLOADS=()
 for f in "$HOOKDIR"/payloads/$PAYLOAD_GLOB; do PAYLOADS+=("$(basename "$f" .json)"); done
@@ -338,6 +353,7 @@ ANSWERS=$RAWDIR/answers.jsonl
 : >"$ANSWERS"
 log "recording answers: ${#ACTIVE[@]} tools x ${#PAYLOADS[@]} payloads"
 for tool in "${ACTIVE[@]}"; do
+    [ "$tool" != floor ] || continue
     mapfile -t envv <"$SANDBOX/$tool/env"
     for p in "${PAYLOADS[@]}"; do
         payload=$SANDBOX/$tool/payloads/$p.json
@@ -425,6 +441,7 @@ for tool in "${ACTIVE[@]}"; do
 done
 
 tools_json=$(printf '%s\n' "${ACTIVE[@]}" | jq -R . | jq -sc .)
+hooks_json=$(jq -c 'map(select(. != "floor"))' <<<"$tools_json")
 meta_json=$(for tool in "${ACTIVE[@]}"; do
     jq -nc --arg tool "$tool" --arg version "${VERSION[$tool]}" --arg invocation "${INVOCATION[$tool]}" \
         --arg registered "${REGISTERED[$tool]}" \
@@ -464,7 +481,7 @@ done | jq -sc .)
           ($tools[] as $t
            | ($rows | map(select(.tool == $t)) | map(.median_ms) | median) as $all
            | ($rows | map(select(.tool == $t and .tool_name == "Bash")) | map(.median_ms) | median) as $bash
-           | "| \($t) | \($all | fmt) | \($bash | fmt) | \(ratio($all; $w_all)) | \(ratio($bash; $w_bash)) | \($called[$t]) / \($n) |")
+           | "| \($t) | \($all | fmt) | \($bash | fmt) | \(ratio($all; $w_all)) | \(ratio($bash; $w_bash)) | \(if $called[$t] == null then "n/a" else "\($called[$t]) / \($n)" end) |")
     ' "$TIMES"
     echo
     echo "Ratios are tool / warden (logging on): 10x means ten times slower than Warden. \"called for\":"
@@ -510,7 +527,7 @@ done | jq -sc .)
     echo "no objection. In parentheses: an answer the tool gives when fed the payload, but Claude Code"
     echo "never asks it, because the tool's default registration does not match that tool."
     echo
-    jq -rs --argjson tools "$tools_json" '
+    jq -rs --argjson tools "$hooks_json" '
         . as $rows
         | ("| payload | " + ($tools | join(" | ")) + " |"),
           ("|---|" + ($tools | map("---") | join("|")) + "|"),
