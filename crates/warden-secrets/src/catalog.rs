@@ -4,7 +4,7 @@ use crate::rule::Rule;
 
 /// The built-in rules.
 pub(crate) fn rules() -> &'static [Rule] {
-    &[]
+    crate::rules::RULES
 }
 
 /// Whether a candidate is a documentation key, template variable or other placeholder.

@@ -235,12 +235,13 @@ impl Scanner {
             hit[i as usize] = true;
         }
         let prefilter = if text.len() > BULK_THRESHOLD {
-            self.bulk_prefilter
-                .get_or_init(|| build_prefilter(&self.keywords, AhoCorasickKind::DFA))
-                .as_ref()
-                .or(self.prefilter.as_ref())
+            self.bulk().or(self.prefilter.as_ref())
         } else {
-            self.prefilter.as_ref()
+            // Once built (for a bulk scan), the DFA is the faster choice for any text.
+            self.bulk_prefilter
+                .get()
+                .and_then(Option::as_ref)
+                .or(self.prefilter.as_ref())
         };
         if let Some(ac) = prefilter {
             let mut seen = vec![false; self.keywords.len()];
@@ -264,6 +265,18 @@ impl Scanner {
             .filter(|(_, h)| **h)
             .filter_map(|(i, _)| u32::try_from(i).ok())
             .collect()
+    }
+
+    fn bulk(&self) -> Option<&AhoCorasick> {
+        self.bulk_prefilter
+            .get_or_init(|| build_prefilter(&self.keywords, AhoCorasickKind::DFA))
+            .as_ref()
+    }
+
+    /// Prepare for scanning many texts: build the faster (DFA) keyword prefilter now. The
+    /// walkers call this; a one-off scan of a short text does not need it.
+    pub fn prepare_bulk(&self) {
+        let _ = self.bulk();
     }
 
     fn compiled(&self, rule: u32) -> Option<&Compiled> {

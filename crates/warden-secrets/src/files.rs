@@ -12,10 +12,11 @@ use crate::error::Error;
 use crate::options::{Progress, ScanOptions, Suppressor};
 use crate::report::{Located, Note, Report};
 
-/// Bytes scanned at once. Larger files are streamed in chunks of this size.
-const CHUNK: usize = 8 * 1024 * 1024;
+/// Smallest chunk honoured (see [`ScanOptions::chunk_bytes`]).
+const MIN_CHUNK: usize = 4 * 1024;
 /// Bytes of the previous chunk scanned again with the next one, so that a multi-line secret
-/// (a private key block) cut by a chunk boundary is still seen whole.
+/// (a private key block) cut by a chunk boundary is still seen whole; at most a quarter of
+/// the chunk.
 const OVERLAP: usize = 64 * 1024;
 /// Bytes looked at to decide whether a file is binary.
 const BINARY_SNIFF: usize = 8 * 1024;
@@ -71,6 +72,7 @@ pub fn scan_paths(
     options: &ScanOptions,
 ) -> Result<Report, Error> {
     let suppressor = Suppressor::new(options)?;
+    scanner.prepare_bulk();
     let implicit = roots.is_empty();
     let roots: Vec<PathBuf> = if implicit {
         vec![PathBuf::from(".")]
@@ -279,13 +281,15 @@ impl FileScan<'_> {
             }
             return report;
         }
+        let chunk_size = self.options.chunk_bytes.max(MIN_CHUNK);
+        let overlap = OVERLAP.min(chunk_size / 4);
         let mut buf: Vec<u8> = Vec::new();
         // Absolute offset of buf[0], lines before it, and the end of what earlier chunks
         // already reported.
         let (mut base, mut line_base, mut reported_to) = (0usize, 0usize, 0usize);
         let mut first = true;
         loop {
-            let eof = match fill(reader, &mut buf, CHUNK) {
+            let eof = match fill(reader, &mut buf, chunk_size) {
                 Ok(eof) => eof,
                 Err(err) => {
                     report.notes.push(Note::new(
@@ -346,7 +350,7 @@ impl FileScan<'_> {
             report.stats.bytes += (base + cut).saturating_sub(reported_to) as u64;
             reported_to = base + cut;
             // Keep the last lines (up to OVERLAP bytes) before the cut for the next chunk.
-            let floor = cut.saturating_sub(OVERLAP);
+            let floor = cut.saturating_sub(overlap);
             let keep_from = if floor == 0 {
                 cut
             } else {

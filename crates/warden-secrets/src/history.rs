@@ -34,6 +34,7 @@ pub fn scan_history(
     options: &ScanOptions,
 ) -> Result<Report, Error> {
     let suppressor = Suppressor::new(options)?;
+    scanner.prepare_bulk();
     let repo = git::open(repo_dir)?;
     let commit_ids = git::commits(&repo, range)?;
     let sync = repo.into_sync();

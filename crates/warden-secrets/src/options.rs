@@ -34,6 +34,9 @@ pub struct ScanOptions {
     pub max_archive_bytes: u64,
     /// Skip files larger than this many bytes (`None`: stream files of any size).
     pub max_file_bytes: Option<u64>,
+    /// Bytes of a file scanned at once; larger files are streamed in line-aligned chunks of
+    /// this size (memory per worker stays near this bound).
+    pub chunk_bytes: usize,
     /// Worker threads (0: one per core).
     pub threads: usize,
     /// Counters a caller may poll to draw a progress bar.
@@ -53,6 +56,7 @@ impl Default for ScanOptions {
             archives: true,
             max_archive_bytes: 256 * 1024 * 1024,
             max_file_bytes: None,
+            chunk_bytes: 8 * 1024 * 1024,
             threads: 0,
             progress: None,
         }
