@@ -133,7 +133,7 @@ pub(super) const RULES: &[Rule] = &[
         name: "cohere-api-key",
         description: "A Cohere API key named in a configuration; it calls Cohere models on the account.",
         provider: "Cohere",
-        keywords: &["cohere", "co_api_key"],
+        keywords: &["cohere", "co_api"],
         pattern: ctx!(r"cohere|(?-u:\b)co_api", r"[A-Za-z0-9]{40}"),
         min_entropy: Some(3.8),
         validate: Some(validate::mixed_alnum),
@@ -339,7 +339,7 @@ pub(super) const RULES: &[Rule] = &[
         name: "elevenlabs-api-key",
         description: "An ElevenLabs API key named in a configuration; it generates speech and clones voices on the account's credits.",
         provider: "ElevenLabs",
-        keywords: &["elevenlabs", "eleven_", "xi-api-key", "xi_api_key"],
+        keywords: &["elevenlabs", "eleven_", "xi-api", "xi_api"],
         pattern: ctx!(
             r"elevenlabs|eleven_|xi[_\-]api",
             r"sk_[a-f0-9]{48}|[a-f0-9]{32}"

@@ -265,7 +265,7 @@ pub(super) const RULES: &[Rule] = &[
         name: "razorpay-key-secret",
         description: "A Razorpay key secret named in a configuration; with the key id (`rzp_live_`) it captures payments and issues refunds.",
         provider: "Razorpay",
-        keywords: &["razorpay", "rzp_"],
+        keywords: &["razorpay", "rzp"],
         pattern: ctx!(r"razorpay|(?-u:\b)rzp", r"[A-Za-z0-9]{24}"),
         min_entropy: Some(3.8),
         validate: Some(validate::mixed_alnum),
@@ -279,7 +279,7 @@ pub(super) const RULES: &[Rule] = &[
         name: "coinbase-api-secret",
         description: "A Coinbase API secret or CDP API private key named in a configuration; it trades and withdraws on the account.",
         provider: "Coinbase",
-        keywords: &["coinbase", "cdp_"],
+        keywords: &["coinbase", "cdp"],
         pattern: ctx!(
             r"coinbase|(?-u:\b)cdp",
             r"[A-Za-z0-9+/]{86}==|[A-Za-z0-9]{32}"

@@ -306,7 +306,7 @@ pub(super) const RULES: &[Rule] = &[
         name: "openweathermap-api-key",
         description: "An OpenWeatherMap API key named in a configuration; it calls weather APIs on the account's plan.",
         provider: "OpenWeatherMap",
-        keywords: &["openweather", "owm_"],
+        keywords: &["openweather", "owm"],
         pattern: ctx!(r"openweather|(?-u:\b)owm", r"[a-f0-9]{32}"),
         validate: Some(validate::mixed_hex),
         examples: &["OPENWEATHER_API_KEY=d7b983134f6c5e03707d6423c502aa1d"],

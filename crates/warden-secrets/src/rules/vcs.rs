@@ -246,7 +246,7 @@ pub(super) const RULES: &[Rule] = &[
             "azure_devops",
             "azuredevops",
             "devops",
-            "ado_",
+            "ado",
             "vsts",
             "system_accesstoken",
             "dev.azure.com",
