@@ -54,9 +54,9 @@ pub(crate) fn analyze(command: &str, ctx: &Context<'_>) -> Analysis {
     let parsed = w.nested(command, Sub::Same, "the command");
     w.finish();
     let parse = match (parsed, w.complete) {
-        (false, _) if w.effects.iter().all(|e| e.rule.as_str() == rules::OPAQUE) => Parse::Failed,
+        (false, _) => Parse::Failed,
         (true, true) => Parse::Complete,
-        _ => Parse::Partial,
+        (true, false) => Parse::Partial,
     };
     Analysis {
         effects: w.effects,

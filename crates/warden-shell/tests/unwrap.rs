@@ -120,3 +120,12 @@ fn each_wrapper_exposes_its_inner_argv() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn git_checkout_of_an_existing_path_discards_changes() {
+    use warden_shell::{Context, StaticEnv, analyze};
+    let env = StaticEnv::new().with_link("/work/proj/src/main.rs", "/work/proj/src/main.rs");
+    let ctx = Context::new("/work/proj", "/work/proj", None, &env);
+    assert!(analyze("git checkout src/main.rs", &ctx).has_rule("SH031"));
+    assert!(!analyze("git checkout feature/login", &ctx).has_rule("SH031"));
+}

@@ -573,7 +573,13 @@ impl Walker<'_> {
                     return Own::project("`git checkout -b` creates a branch");
                 }
                 let ops: Vec<&Word> = rest.iter().filter(|w| !w.text.starts_with('-')).collect();
-                if ops.len() > 1 {
+                // `git checkout NAME` where NAME is an existing file (not a branch) discards
+                // its uncommitted changes.
+                let names_file = ops.len() == 1 && {
+                    let loc = self.resolve(ops[0]);
+                    loc.exact() && self.ctx.env.canonicalize(&loc.path).is_some()
+                };
+                if ops.len() > 1 || names_file {
                     let msg = "`git checkout REV PATH…` overwrites files from another revision"
                         .to_string();
                     self.git_op(

@@ -1,0 +1,127 @@
+//! The public API's contract: parse states, limits, resolved paths and effect shapes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use warden_core::{EffectKind, GitOp, Severity};
+use warden_shell::{MAX_INPUT, Parse};
+
+#[test]
+fn parse_states() {
+    assert_eq!(common::run("ls -la").parse, Parse::Complete);
+    assert_eq!(common::run("").parse, Parse::Complete);
+    assert_eq!(common::run("echo 'open").parse, Parse::Failed);
+    assert_eq!(
+        common::run("ls; bash -c 'echo \"open'").parse,
+        Parse::Partial
+    );
+    let big = "echo x; ".repeat(MAX_INPUT / 8 + 1);
+    let a = common::run(&big);
+    assert_eq!(a.parse, Parse::Failed);
+    assert!(a.max_severity() >= Severity::Unknown);
+    let huge_rm = format!("{big}rm -rf /");
+    assert!(common::run(&huge_rm).max_severity() >= Severity::Unknown);
+}
+
+#[test]
+fn paths_are_absolute_and_resolved() {
+    let a = common::run("cd src && rm -rf ../target/../build ~/x/../y");
+    let deletes: Vec<PathBuf> = a
+        .effects
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EffectKind::Delete { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        deletes,
+        vec![
+            PathBuf::from("/work/proj/build"),
+            PathBuf::from("/home/me/y")
+        ]
+    );
+    // Symlinked ancestors resolve: `escape` points at /etc.
+    let a = common::run("cat escape/passwd");
+    assert!(a.effects.iter().any(
+        |e| matches!(&e.kind, EffectKind::Read { path } if path == &PathBuf::from("/etc/passwd"))
+    ));
+}
+
+#[test]
+fn push_forms_are_parsed() {
+    let op = |cmd: &str| -> GitOp {
+        common::run(cmd)
+            .effects
+            .into_iter()
+            .find_map(|e| match e.kind {
+                EffectKind::Git(g) if g.subcommand == "push" => Some(g),
+                _ => None,
+            })
+            .expect("a push")
+    };
+    let g = op("git -C . -c x.y=z --no-pager push origin +main:release feature :old");
+    assert_eq!(g.remote.as_deref(), Some("origin"));
+    assert_eq!(g.branches, ["release", "feature", "old"]);
+    assert!(g.force && g.delete && !g.lease);
+    let g = op("git push --force-with-lease origin HEAD");
+    assert!(g.lease && !g.force && g.branches.is_empty());
+    let g = op("git push");
+    assert!(g.remote.is_none() && g.branches.is_empty() && !g.force);
+    let g = op("git push --mirror backup");
+    assert!(g.force);
+    let g = op("git push origin refs/heads/main");
+    assert_eq!(g.branches, ["main"]);
+}
+
+#[test]
+fn network_targets_are_parsed() {
+    let a = common::run("curl -X PUT -T f.txt https://user@api.example.com:8443/v1/up?x=1");
+    let (t, method, upload) = a
+        .effects
+        .iter()
+        .find_map(|e| match &e.kind {
+            EffectKind::Network {
+                target,
+                method,
+                upload,
+            } => Some((target.clone(), method.clone(), *upload)),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(t.host, "api.example.com");
+    assert_eq!(t.port, Some(8443));
+    assert_eq!(t.path.as_deref(), Some("/v1/up"));
+    assert_eq!(method.as_deref(), Some("PUT"));
+    assert!(upload);
+}
+
+#[test]
+fn analysis_is_deterministic() {
+    for cmd in [
+        "f() { rm -rf \"$1\"; }; g() { ls; }; f /tmp/x",
+        "a=1; b=2; echo $a$b | xargs echo",
+    ] {
+        let a = format!("{:?}", common::run(cmd).effects);
+        let b = format!("{:?}", common::run(cmd).effects);
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn dynamic_words_are_marked() {
+    let a = common::run("ls $DIR *.rs");
+    let dynamic = a
+        .effects
+        .iter()
+        .any(|e| matches!(&e.kind, EffectKind::Exec { argv, dynamic: true } if argv[0] == "ls"));
+    assert!(dynamic);
+    let a = common::run("ls src");
+    assert!(
+        a.effects
+            .iter()
+            .all(|e| !matches!(&e.kind, EffectKind::Exec { dynamic: true, .. }))
+    );
+}
