@@ -1,6 +1,6 @@
 //! The built-in secret rule catalog.
 //!
-//! One module per provider family; [`RULES`] is their concatenation, in id order. Every rule
+//! One module per provider family; [`RULES`] is their concatenation. Every rule
 //! is plain data (see [`Rule`]): a regex written from the provider's public token format,
 //! lower-case keywords for the engine's Aho-Corasick prefilter, an optional entropy floor
 //! and checksum validator, examples that must and must not match (checked by
@@ -14,7 +14,8 @@
 //!   provider name and a credential word precede an assignment (`DATADOG_API_KEY=…`,
 //!   `"mistralApiKey": "…"`), built with the [`ctx!`] macro.
 //!
-//! Ids are stable: a rule keeps its id forever and a retired id is never reused.
+//! Ids are stable: a rule keeps its id forever, a retired id is never reused, and a new rule
+//! takes the next free number (`tests/rules.rs` checks that ids stay dense).
 
 // Every rule literal ends in `..BASE`, also those that set every field, so that adding a
 // field to `Rule` later needs no edit here.
@@ -67,7 +68,7 @@ const BASE: Rule = Rule {
     rotation: "",
 };
 
-/// The families, in id order.
+/// The families, concatenated in this order.
 const FAMILIES: &[&[Rule]] = &[
     keys::RULES,
     vcs::RULES,
@@ -111,7 +112,8 @@ const fn concat_families() -> [Rule; COUNT] {
 
 static ALL: [Rule; COUNT] = concat_families();
 
-/// Every built-in secret rule, in id order.
+/// Every built-in secret rule, grouped by family (ids are dense but a rule added later takes
+/// the next free id in whichever family it belongs to).
 pub static RULES: &[Rule] = &ALL;
 
 /// The rule with this id (`SEC042`), if any.

@@ -4,6 +4,8 @@ use super::BASE;
 use crate::rule::Rule;
 use crate::validate;
 
+const DROPBOX_ROTATION: &str = "Revoke the token (`/2/auth/token/revoke`, or disconnect the app at dropbox.com > Settings > Connected apps); reset the app secret in the App Console if it leaked too.";
+
 pub(super) const RULES: &[Rule] = &[
     Rule {
         id: "SEC238",
@@ -89,17 +91,33 @@ pub(super) const RULES: &[Rule] = &[
     Rule {
         id: "SEC243",
         name: "dropbox-access-token",
-        description: "A Dropbox short-lived (`sl.`) or long-lived access token; it reads and writes the user's or team's files within the app's permissions.",
+        description: "A Dropbox short-lived access token (`sl.`); for a few hours it reads and writes the user's or team's files within the app's permissions.",
         provider: "Dropbox",
-        keywords: &["sl.", "aaaaaaaaaa"],
-        pattern: r"(?-u:\b)(?P<secret>(?:sl\.(?:u\.)?[A-Za-z0-9_\-]{130,}|[a-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_\-]{43}))(?:[^A-Za-z0-9_\-]|$)",
+        keywords: &["sl."],
+        pattern: r"(?-u:\b)(?P<secret>sl\.(?:u\.)?[A-Za-z0-9_\-]{130,})(?:[^A-Za-z0-9_\-]|$)",
         min_entropy: Some(4.0),
         examples: &[
             "DROPBOX_ACCESS_TOKEN=sl.FAKE17yl3PEcwWaoHKbFSHH5lNVXuH7SPiaBZ5OQ_XKAmXREF1HI2_-1SnCPwujC1yUXH1mOg10BazSSIAzk6e_Mj3mROvWjKSlLFh1c7dIY0Jj8yv8Racxj_Y1I-zxGStoxMVSQlVhZ",
-            "DROPBOX_TOKEN=rtjh3gy5qtcAAAAAAAAAAFAKE_30hucovzhCijbDRrHMoMNpxwgfSGNwM41CMIiU",
         ],
         negatives: &["ssl.wrap_socket(sock)", "sl.xxxx"],
-        rotation: "Revoke the token (`/2/auth/token/revoke`, or disconnect the app at dropbox.com > Settings > Connected apps); reset the app secret in the App Console if it leaked too.",
+        rotation: DROPBOX_ROTATION,
+        ..BASE
+    },
+    Rule {
+        id: "SEC274",
+        name: "dropbox-long-lived-token",
+        description: "A Dropbox long-lived access token (11 characters, ten `A`s, 43 more); it reads and writes the user's or team's files until revoked.",
+        provider: "Dropbox",
+        keywords: &["aaaaaaaaaa"],
+        pattern: r"(?-u:\b)(?P<secret>[a-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$)",
+        min_entropy: Some(4.0),
+        examples: &[
+            "DROPBOX_TOKEN=rtjh3gy5qtcAAAAAAAAAAFAKE_30hucovzhCijbDRrHMoMNpxwgfSGNwM41CMIiU",
+        ],
+        negatives: &[
+            "padding = 'abcdefghijkAAAAAAAAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'",
+        ],
+        rotation: DROPBOX_ROTATION,
         ..BASE
     },
     Rule {
