@@ -16,6 +16,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -144,8 +145,17 @@ pub struct AuditLog {
     options: Options,
     lock_path: PathBuf,
     lock: File,
+    /// `flock` excludes other open files, not other threads using this one: threads of one
+    /// process sharing an `AuditLog` take this first.
+    threads: Mutex<()>,
     host: String,
     warnings: Vec<OpenWarning>,
+}
+
+/// Both locks; the file lock is released first.
+pub(crate) struct Locked<'a> {
+    _file: files::LockGuard<'a>,
+    _thread: MutexGuard<'a, ()>,
 }
 
 /// The writer's view of the end of the log, under the lock.
@@ -191,6 +201,7 @@ impl AuditLog {
             options,
             lock_path,
             lock,
+            threads: Mutex::new(()),
             host,
             warnings,
         })
@@ -221,8 +232,14 @@ impl AuditLog {
         Ok(appended)
     }
 
-    pub(crate) fn lock(&self) -> Result<files::LockGuard<'_>> {
-        files::lock_exclusive(&self.lock, &self.lock_path, self.options.lock_timeout)
+    pub(crate) fn lock(&self) -> Result<Locked<'_>> {
+        // A panic while appending leaves nothing half-done in memory: the file is the state.
+        let thread = self.threads.lock().unwrap_or_else(PoisonError::into_inner);
+        let file = files::lock_exclusive(&self.lock, &self.lock_path, self.options.lock_timeout)?;
+        Ok(Locked {
+            _file: file,
+            _thread: thread,
+        })
     }
 
     /// Find the end of the log. Call with the lock held.

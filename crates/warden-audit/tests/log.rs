@@ -615,3 +615,25 @@ fn follow_returns_new_records_once_across_rotations() {
     assert_eq!(seen, want);
     assert_eq!(follower.last_seq(), 30);
 }
+
+#[test]
+fn threads_sharing_one_log_do_not_fork_the_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = std::sync::Arc::new(AuditLog::open(tmp.path(), opts()).unwrap());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for i in 0..100 {
+                    log.append(rec("Bash", Some("allow"), t * 1000 + i))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let report = verify(tmp.path(), VerifyOptions::default());
+    assert_eq!((report.status, report.records), (VerifyStatus::Ok, 800));
+}
