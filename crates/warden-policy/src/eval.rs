@@ -532,10 +532,33 @@ impl Policy {
             }
         }
 
+        let inside = abs.starts_with(&ctx.project_root);
         if !own_decision {
+            // An effect: its severity decides, except that a write or delete is never
+            // allowed in read-only mode (whatever severity analysis gave it), and in tool
+            // mode one outside the project asks (unless a trusted allow pattern covers it).
+            if access != Access::Read && self.mode == Mode::ReadOnly {
+                acc.push(
+                    Decision::Deny,
+                    "MODE001",
+                    format!("{verb} `{shown}` is blocked: read-only mode allows no changes (MODE001). Describe the change instead of making it."),
+                    true,
+                );
+            }
+            if access != Access::Read
+                && self.mode == Mode::Tool
+                && !inside
+                && self.fs_allow_hit(&view, ctx).is_none()
+            {
+                acc.push(
+                    Decision::Ask,
+                    "FS020",
+                    format!("{verb} `{shown}`: it is outside the project, so a person must confirm (FS020). Keep changes inside the project, or explain why this path must change."),
+                    true,
+                );
+            }
             return;
         }
-        let inside = abs.starts_with(&ctx.project_root);
         let allowed_by = self.fs_allow_hit(&view, ctx);
         match (access, self.mode) {
             (Access::Read, _) if inside => acc.push(

@@ -334,6 +334,25 @@ fn tool_mode_defaults() {
                 true,
                 "FS013",
             ),
+            case(
+                "redirect outside the project",
+                s("echo x > /tmp/out"),
+                vec![exec("echo x", Severity::ReadOnly), write("/tmp/out")],
+                Ask,
+                true,
+                "FS020",
+            ),
+            case(
+                "rm outside the project",
+                s("rm /srv/data/x"),
+                vec![
+                    exec("rm /srv/data/x", Severity::Destructive),
+                    delete("/srv/data/x", false),
+                ],
+                Ask,
+                true,
+                "FS020",
+            ),
             case("empty analysis", s(""), vec![], Ask, false, "MODE005"),
             case(
                 "warden trust by the agent",
