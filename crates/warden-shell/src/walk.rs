@@ -181,6 +181,8 @@ pub(crate) struct Walker<'c> {
     /// What the current command writes to stdout (set by the classifier).
     pub out: Out,
     opts: ParserOptions,
+    /// The source text of the code being walked (for spans).
+    src: Option<Rc<str>>,
 }
 
 impl<'c> Walker<'c> {
@@ -216,6 +218,7 @@ impl<'c> Walker<'c> {
             stdin: Stdin::Inherited,
             out: Out::default(),
             opts: ParserOptions::default(),
+            src: None,
         }
     }
 
@@ -368,10 +371,12 @@ impl<'c> Walker<'c> {
         };
         self.depth += 1;
         let saved = (sub == Sub::Child).then(|| self.state.clone());
+        let prev_src = self.src.replace(Rc::from(code));
         let mut out = Out::default();
         for list in &program.complete_commands {
             out.merge(self.compound_list(list));
         }
+        self.src = prev_src;
         if let Some(s) = saved {
             self.state = s;
         }
@@ -483,6 +488,18 @@ impl<'c> Walker<'c> {
         match c {
             ast::CompoundCommand::Arithmetic(a) => {
                 self.arithmetic(&a.expr.value);
+                // `( ( cmd ) )` is two nested subshells in bash, but the parser may read it
+                // as `((…))`; text that is not arithmetic is analysed as commands too.
+                let spaced = self.src.as_deref().is_some_and(|s| {
+                    let mut it = s.chars().skip(a.loc.start.index);
+                    it.next() == Some('(') && it.next().is_some_and(char::is_whitespace)
+                });
+                if spaced {
+                    let code = a.expr.value.clone();
+                    return self
+                        .nested_out(&code, Sub::Child, "a `((…))` that is nested subshells")
+                        .unwrap_or_default();
+                }
                 Out::default()
             }
             ast::CompoundCommand::ArithmeticForClause(f) => {
@@ -556,6 +573,16 @@ impl<'c> Walker<'c> {
     fn arithmetic(&mut self, expr: &str) {
         if expr.contains('$') || expr.contains('`') {
             self.expand(expr);
+        }
+        // Text that is not arithmetic (`$((cmd))`, `((cmd))`) is an error in bash but a
+        // command substitution or subshell in other readings: analyse it as commands too.
+        let sanitized = expr.replace(['$', '{', '}', '"', '\'', '`'], "");
+        if brush_parser::arithmetic::parse(&sanitized).is_err() {
+            self.nested(
+                expr,
+                Sub::Child,
+                "an arithmetic expression that is not arithmetic",
+            );
         }
     }
 
