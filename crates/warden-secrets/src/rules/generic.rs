@@ -20,7 +20,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A literal password assigned to a password-named variable or key (code, .env, YAML, JSON, TOML, INI, HCL, shell, command-line flags).",
         provider: "Generic",
         keywords: &["pass", "pwd"],
-        pattern: r#"(?i-u:(?:password|passwd|passphrase|pwd|(?:\b|[_.\-])pass)[0-9]?["'\]]?\s{0,4}(?::=|=>|\|\|=|\?=|=|:)\s{0,4}["'`]?)(?P<secret>[\x21\x23-\x26\x2A\x2B\x2D-\x3A\x3D\x3F-\x5A\x5E\x5F\x61-\x7A\x7C\x7E]{6,128})(?:["'`]|\s|$|[,;}\]\)])"#,
+        pattern: r#"(?:password|PASSWORD|Password|passwd|PASSWD|Passwd|passphrase|PASSPHRASE|Passphrase|pwd|PWD|Pwd|(?:(?-u:\b)|[_.\-])(?:pass|PASS|Pass))(?i-u:[0-9]?["'\]]?\s{0,4}(?::=|=>|\|\|=|\?=|=|:)\s{0,4}["'`]?)(?P<secret>[\x21\x23-\x26\x2A\x2B\x2D-\x3A\x3D\x3F-\x5A\x5E\x5F\x61-\x7A\x7C\x7E]{6,128})(?:["'`]|\s|$|[,;}\]\)])"#,
         min_entropy: Some(2.5),
         validate: Some(validate::password_value),
         examples: &[
@@ -98,7 +98,7 @@ pub(super) const RULES: &[Rule] = &[
             "master-key",
             "app-key",
         ],
-        pattern: r#"(?i-u:(?:secret|token|(?:secret|auth|session|client)[_\-]?key|api[_\-]?key|access[_\-]?key|private[_\-]?key|signing[_\-]?key|encryption[_\-]?key|master[_\-]?key|app[_\-]?key|credentials?|license[_\-]?key)[0-9]?["'\]]?\s{0,4}(?::=|=>|\|\|=|\?=|=|:)\s{0,4}["'`]?)(?P<secret>[A-Za-z0-9_\-+/=.~!@#%^*]{16,200})(?:["'`]|\s|$|[,;}\]\)])"#,
+        pattern: r#"(?:secret|SECRET|Secret|token|TOKEN|Token|(?:credential|CREDENTIAL|Credential)(?:s|S)?|(?:secret|SECRET|Secret|auth|AUTH|Auth|session|SESSION|Session|client|CLIENT|Client|api|API|Api|access|ACCESS|Access|private|PRIVATE|Private|signing|SIGNING|Signing|encryption|ENCRYPTION|Encryption|master|MASTER|Master|app|APP|App|license|LICENSE|License)[_\-]?(?:key|KEY|Key))(?i-u:[0-9]?["'\]]?\s{0,4}(?::=|=>|\|\|=|\?=|=|:)\s{0,4}["'`]?)(?P<secret>[A-Za-z0-9_\-+/=.~!@#%^*]{16,200})(?:["'`]|\s|$|[,;}\]\)])"#,
         min_entropy: Some(3.5),
         validate: Some(validate::token_value),
         examples: &[
@@ -156,7 +156,7 @@ pub(super) const RULES: &[Rule] = &[
             "memcached",
             "rabbitmq",
         ],
-        pattern: r#"(?i-u:(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|redis|rediss|valkey|amqps?|mssql|sqlserver|cockroachdb|clickhouse|couchdb|neo4j|bolt|cassandra|nats|snowflake|oracle|memcached|rabbitmq)(?:\+[a-z0-9]+)?://)[\x21\x24-\x26\x28-\x2E\x30-\x39\x3B-\x3E\x41-\x7E]{0,64}:(?P<secret>[\x21\x24-\x26\x28-\x2E\x30-\x3E\x41-\x7E]{3,128})@[A-Za-z0-9.\-_\[\]:%]+"#,
+        pattern: r#"(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|redis|rediss|valkey|amqps?|mssql|sqlserver|cockroachdb|clickhouse|couchdb|neo4j|bolt|cassandra|nats|snowflake|oracle|memcached|rabbitmq)(?:\+[a-z0-9]+)?://[\x21\x24-\x26\x28-\x2E\x30-\x39\x3B-\x3E\x41-\x7E]{0,64}:(?P<secret>[\x21\x24-\x26\x28-\x2E\x30-\x3E\x41-\x7E]{3,128})@[A-Za-z0-9.\-_\[\]:%]+"#,
         validate: Some(validate::url_password),
         examples: &[
             "DATABASE_URL=postgres://app:Vq8Lm2Xz9Tk4@db.fake.test:5432/app",
@@ -184,7 +184,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "An HTTP(S), FTP, SSH or git URL with a password or token in its userinfo (`https://user:pass@host`); it logs in to that host.",
         provider: "Generic",
         keywords: &["://"],
-        pattern: r#"(?i-u:(?:https?|ftps?|sftp|ssh|git|smb|wss?|ldaps?)://)[\x21\x24-\x26\x28-\x2E\x30-\x39\x3B-\x3E\x41-\x7E]{1,64}:(?P<secret>[\x21\x24-\x26\x28-\x2E\x30-\x3E\x41-\x7E]{6,200})@[A-Za-z0-9.\-_]+"#,
+        pattern: r#"(?:https?|ftps?|sftp|ssh|git|smb|wss?|ldaps?)://[\x21\x24-\x26\x28-\x2E\x30-\x39\x3B-\x3E\x41-\x7E]{1,64}:(?P<secret>[\x21\x24-\x26\x28-\x2E\x30-\x3E\x41-\x7E]{6,200})@[A-Za-z0-9.\-_]+"#,
         validate: Some(validate::url_password),
         examples: &[
             "git remote add origin https://deploy:Hx7Jm2Kq9Lw4@git.fake.test/org/repo.git",
