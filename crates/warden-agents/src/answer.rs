@@ -44,8 +44,13 @@ pub fn reason_text(verdict: &Verdict) -> String {
         if i > 0 {
             text.push_str(" Also: ");
         }
-        text.push_str(reason.message.trim_end_matches('.'));
-        text.push_str(&format!(" [{}].", reason.rule));
+        let message = reason.message.trim_end_matches('.');
+        text.push_str(message);
+        if message.contains(reason.rule.as_str()) {
+            text.push('.');
+        } else {
+            text.push_str(&format!(" [{}].", reason.rule));
+        }
     }
     if deciding.len() > 3 {
         text.push_str(&format!(" (+{} more)", deciding.len() - 3));

@@ -23,6 +23,7 @@ use warden_core::Action;
 
 pub use answer::{HookAnswer, answer, fail_closed, reason_text};
 pub use error::AgentError;
+pub use tools::join_argv;
 
 /// The largest hook payload Warden reads. Larger payloads are denied (fail closed): a Write of
 /// many megabytes is not something to wave through unread.

@@ -1,1 +1,196 @@
-//! Wires analysis to policy: one action in, one verdict out.
+//! The glue of one decision.
+//!
+//! ```text
+//! Action ──resolve paths──▶ Action' ──warden-shell / warden-secrets──▶ Effects
+//!        ──warden-policy──▶ Verdict
+//! ```
+//!
+//! This crate owns the few pieces of I/O a decision needs and nothing more: resolving symlinks
+//! of the paths an action names, and reading (bounded) a script a command runs. Everything it
+//! hands to the analysis and policy crates is already resolved, so they stay pure.
+
+pub mod approvals;
+mod paths;
+
+use std::path::{Path, PathBuf};
+
+use warden_core::{Action, Effect, EffectKind, RuleId, Severity, Verdict};
+use warden_policy::{EvalContext, Policy};
+use warden_secrets::Scanner;
+
+pub use paths::{find_project_root, normalize};
+
+/// Scripts larger than this are not read for analysis (the command is then opaque: ask).
+pub const MAX_SCRIPT_BYTES: u64 = 64 * 1024;
+
+/// Where a decision is made.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The agent's working directory (absolute).
+    pub cwd: PathBuf,
+    /// The project root (absolute): the nearest ancestor of `cwd` with `.git` or `.warden`.
+    pub project_root: PathBuf,
+    pub home: Option<PathBuf>,
+}
+
+impl Context {
+    /// A context for `cwd`, with the project root found by walking up and `HOME` from the
+    /// environment. `project_dir` (Claude Code's `CLAUDE_PROJECT_DIR`) wins when it contains
+    /// `cwd`.
+    pub fn discover(cwd: &Path, project_dir: Option<&Path>, home: Option<PathBuf>) -> Self {
+        let cwd = paths::resolve(cwd, Path::new("/"));
+        let project_root = project_dir
+            .map(|dir| paths::resolve(dir, &cwd))
+            .filter(|dir| cwd.starts_with(dir))
+            .unwrap_or_else(|| find_project_root(&cwd));
+        let home = home.map(|h| paths::resolve(&h, Path::new("/")));
+        Context {
+            cwd,
+            project_root,
+            home,
+        }
+    }
+
+    fn eval(&self) -> EvalContext {
+        EvalContext {
+            cwd: self.cwd.clone(),
+            project_root: self.project_root.clone(),
+            home: self.home.clone(),
+        }
+    }
+}
+
+/// One decision with the evidence behind it.
+#[derive(Debug, Clone)]
+pub struct Decided {
+    pub verdict: Verdict,
+    /// The action with its paths resolved, as the policy saw it.
+    pub action: Action,
+    pub effects: Vec<Effect>,
+}
+
+/// Decide one action.
+pub fn decide(policy: &Policy, action: &Action, ctx: &Context) -> Decided {
+    let action = paths::resolve_action(action, ctx);
+    let mut effects = match &action {
+        Action::Shell { command, cwd } => shell_effects(policy, command, cwd, ctx),
+        _ => Vec::new(),
+    };
+    effects.extend(secret_effects(&action, &effects));
+    let verdict = policy.evaluate(&action, &effects, &ctx.eval());
+    Decided {
+        verdict,
+        action,
+        effects,
+    }
+}
+
+fn shell_effects(policy: &Policy, command: &str, cwd: &Path, ctx: &Context) -> Vec<Effect> {
+    let env = OsEnvironment {
+        policy,
+        eval: ctx.eval(),
+    };
+    let shell_ctx = warden_shell::Context {
+        cwd: cwd.to_path_buf(),
+        project_root: ctx.project_root.clone(),
+        home: ctx.home.clone(),
+        env: &env,
+    };
+    warden_shell::analyze(command, &shell_ctx).effects
+}
+
+/// Secrets in what the action writes or sends. A shell command only counts when it reaches the
+/// network: a literal key in `export` is the person's business, the same key in `curl` is a leak.
+fn secret_effects(action: &Action, effects: &[Effect]) -> Vec<Effect> {
+    let texts: Vec<String> = match action {
+        Action::Shell { .. } => {
+            let sends = effects
+                .iter()
+                .any(|e| matches!(e.kind, EffectKind::Network { .. }));
+            if !sends {
+                return Vec::new();
+            }
+            action
+                .outgoing_text()
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        }
+        Action::Mcp { arguments, .. } => vec![arguments.to_string()],
+        _ => action
+            .outgoing_text()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    };
+    let scanner = Scanner::builtin();
+    let mut out = Vec::new();
+    for text in &texts {
+        for finding in scanner.scan_text(text) {
+            out.push(Effect {
+                kind: EffectKind::Secret {
+                    secret_rule: finding.rule_id.to_string(),
+                    line: Some(finding.line),
+                    fingerprint: finding.fingerprint.clone(),
+                },
+                severity: Severity::Catastrophic,
+                rule: RuleId::from(finding.rule_id.to_string()),
+                message: format!(
+                    "the {} contains a secret ({}, {} at line {}, fingerprint {}); use an \
+                     environment variable or a secret manager reference instead of the literal value",
+                    match action {
+                        Action::Shell { .. } => "command, which sends data over the network,",
+                        Action::Fetch { .. } => "request",
+                        Action::Mcp { .. } => "MCP tool call",
+                        _ => "new content",
+                    },
+                    finding.rule_name,
+                    finding.redacted,
+                    finding.line,
+                    finding.fingerprint
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// The action as it may be stored: every secret replaced by its rule name and fingerprint.
+pub fn redacted_action(action: &Action) -> serde_json::Value {
+    let mut value = serde_json::to_value(action).unwrap_or(serde_json::Value::Null);
+    Scanner::builtin().redact_json(&mut value);
+    value
+}
+
+/// The real filesystem, as the shell analysis sees it: symlinks, small scripts, and the
+/// policy's notion of a secret path.
+struct OsEnvironment<'a> {
+    policy: &'a Policy,
+    eval: EvalContext,
+}
+
+impl warden_shell::Environment for OsEnvironment<'_> {
+    fn read_script(&self, path: &Path) -> Option<String> {
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_SCRIPT_BYTES {
+            return None;
+        }
+        std::fs::read_to_string(path).ok()
+    }
+
+    fn canonicalize(&self, path: &Path) -> Option<PathBuf> {
+        std::fs::canonicalize(path).ok()
+    }
+
+    fn is_secret_path(&self, path: &Path) -> bool {
+        self.policy.is_secret_path(path, &self.eval)
+    }
+}
+
+/// A short, stable fingerprint of a JSON value (SHA-256 over its compact encoding, first 16
+/// bytes in hex), used to match an approval to the action it was given for.
+pub fn fingerprint(value: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(value.to_string().as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}

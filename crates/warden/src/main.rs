@@ -7,7 +7,9 @@ use clap::Parser;
 
 mod cli;
 mod commands;
+mod env;
 mod exit;
+mod record;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {

@@ -1,9 +1,155 @@
+//! `warden hook <agent>`: one hook event on stdin, the host's answer on stdout.
+//!
+//! Every path out of here is an answer: a parse error, a broken policy, an internal error or a
+//! panic all become a deny (fail closed), because hosts treat a crashed hook as "no objection".
+
+use std::io::{Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
+
+use warden_agents::{Agent, HookAnswer, HookEvent, Phase, fail_closed};
+use warden_core::{Decision, Verdict};
+use warden_engine::approvals::{Approvals, Status};
+
+use crate::{env, record};
 
 /// Arguments of `warden hook`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The host whose hook contract to speak: claude, codex, gemini, cursor or copilot.
+    pub agent: String,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`warden hook` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // The agent name is checked first: a hook registered with a typo must still deny.
+    let agent: Agent = args.agent.parse().unwrap_or(Agent::Claude);
+    let known = args.agent.parse::<Agent>().is_ok();
+    // A panic must not print a backtrace into the model's context, nor skip the answer.
+    std::panic::set_hook(Box::new(|_| {}));
+    let answer = match catch_unwind(AssertUnwindSafe(|| {
+        if known {
+            respond(agent)
+        } else {
+            fail_closed(agent, &format!("unknown agent `{}`", args.agent))
+        }
+    })) {
+        Ok(answer) => answer,
+        Err(_) => fail_closed(
+            agent,
+            "internal error (panic) while evaluating the tool call",
+        ),
+    };
+    emit(&answer);
+    Ok(ExitCode::from(answer.exit_code))
+}
+
+fn emit(answer: &HookAnswer) {
+    // A host that closed its end of the pipe gets nothing more from us; there is no one left
+    // to report a write error to.
+    let _ = std::io::stdout().write_all(answer.stdout.as_bytes());
+    let _ = std::io::stdout().flush();
+    if !answer.stderr.is_empty() {
+        let _ = std::io::stderr().write_all(answer.stderr.as_bytes());
+    }
+}
+
+fn respond(agent: Agent) -> HookAnswer {
+    let mut input = Vec::new();
+    let limit = warden_agents::MAX_PAYLOAD_BYTES as u64 + 1;
+    if let Err(err) = std::io::stdin().take(limit).read_to_end(&mut input) {
+        return fail_closed(agent, &format!("cannot read the hook payload: {err}"));
+    }
+    let event = match warden_agents::parse_event(agent, &input) {
+        Ok(event) => event,
+        Err(err) => return fail_closed(agent, &err.to_string()),
+    };
+    let cwd = event.cwd.clone().unwrap_or_else(env::current_dir);
+    let ctx = env::context(&cwd);
+    let policy = match env::load_policy(&ctx, None) {
+        Ok(policy) => policy,
+        Err(errors) => {
+            let answer = fail_closed(agent, &format!("the policy cannot be loaded:\n{errors}"));
+            record::hook_failure(&event, &answer.stderr);
+            return answer;
+        }
+    };
+    if event.phase != Phase::PreToolUse {
+        // Post-use and other events are recorded, never judged; a failed record changes no
+        // answer, since there is no decision to withhold.
+        let _ = record::hook_event(&event, &policy, None, &[]);
+        return HookAnswer::silent();
+    }
+    let decided: Vec<_> = event
+        .actions
+        .iter()
+        .map(|action| warden_engine::decide(&policy, action, &ctx))
+        .collect();
+    let mut verdict = combine(decided.iter().map(|d| &d.verdict));
+    let mut code = None;
+    if verdict.decision == Decision::Ask && verdict.explicit && !agent.supports_ask() {
+        match approval(&event, &decided) {
+            Ok(Status::Granted) => {
+                verdict = Verdict {
+                    decision: Decision::Allow,
+                    reasons: verdict.reasons,
+                    explicit: false,
+                };
+            }
+            Ok(Status::Pending(c)) => code = Some(c),
+            Err(err) => {
+                return fail_closed(agent, &format!("cannot record an approval code: {err}"));
+            }
+        }
+    }
+    let answer = warden_agents::answer(&event, &verdict, code.as_deref());
+    match record::hook_event(&event, &policy, Some(&verdict), &decided) {
+        Ok(()) => answer,
+        // Nothing is allowed unrecorded: without the log, an allow becomes "no opinion" and
+        // the host asks the person; asks and denies stand.
+        Err(err) if verdict.decision == Decision::Allow => {
+            let mut quiet = HookAnswer::silent();
+            quiet.stderr = format!("warden: audit log unavailable, not allowing silently: {err}\n");
+            quiet
+        }
+        Err(_) => answer,
+    }
+}
+
+/// The strictest verdict over several actions (a multi-file patch). It is explicit when an
+/// explicit verdict reached that decision.
+fn combine<'a>(verdicts: impl Iterator<Item = &'a Verdict>) -> Verdict {
+    let verdicts: Vec<&Verdict> = verdicts.collect();
+    let decision = verdicts
+        .iter()
+        .map(|v| v.decision)
+        .max()
+        .unwrap_or(Decision::Ask);
+    let explicit = verdicts
+        .iter()
+        .any(|v| v.decision == decision && v.explicit);
+    let mut reasons: Vec<_> = verdicts
+        .iter()
+        .flat_map(|v| v.reasons.iter().cloned())
+        .collect();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.decision));
+    Verdict {
+        decision,
+        reasons,
+        explicit,
+    }
+}
+
+fn approval(event: &HookEvent, decided: &[warden_engine::Decided]) -> anyhow::Result<Status> {
+    let store = Approvals::new(&env::state_dir()?);
+    let actions: Vec<_> = decided
+        .iter()
+        .map(|d| warden_engine::redacted_action(&d.action))
+        .collect();
+    let fingerprint = warden_engine::fingerprint(&serde_json::Value::Array(actions.clone()));
+    let status = store.check(&fingerprint)?;
+    if let Status::Pending(code) = &status {
+        let summary = format!("{} {}", event.tool, serde_json::Value::Array(actions));
+        store.describe(code, &summary)?;
+    }
+    Ok(status)
 }

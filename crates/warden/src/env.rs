@@ -1,0 +1,42 @@
+//! What every command reads from the environment: the working directory, the project, the
+//! policy, the state directory.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use warden_core::Mode;
+use warden_engine::Context;
+use warden_policy::{LoadOptions, Policy, PolicyErrors};
+
+/// `HOME`, when set.
+pub fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The per-user state directory (`$XDG_STATE_HOME/warden`, else `~/.local/state/warden`).
+pub fn state_dir() -> anyhow::Result<PathBuf> {
+    warden_audit::default_state_dir()
+        .context("cannot find a state directory: set XDG_STATE_HOME or HOME")
+}
+
+/// The decision context for a working directory.
+pub fn context(cwd: &Path) -> Context {
+    let project_dir = std::env::var_os("CLAUDE_PROJECT_DIR").map(PathBuf::from);
+    Context::discover(cwd, project_dir.as_deref(), home())
+}
+
+/// Load every policy layer for this project, with an optional mode chosen for this run.
+pub fn load_policy(ctx: &Context, mode: Option<Mode>) -> Result<Policy, PolicyErrors> {
+    let mut options = LoadOptions::from_env(Some(ctx.project_root.clone()));
+    if mode.is_some() {
+        options.mode_override = mode;
+    }
+    warden_policy::load(&options)
+}
+
+/// The current directory, or `/` when it cannot be read (a deleted directory).
+pub fn current_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))
+}
