@@ -71,13 +71,18 @@ impl Own {
     }
 }
 
-/// Shortens text for messages.
+/// Shortens text for messages, hiding anything that looks like a credential.
 pub(crate) fn clip(s: &str) -> String {
     const MAX: usize = 60;
     let one_line: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
+    let one_line = one_line
+        .split(' ')
+        .map(|t| if looks_secret(t) { "[redacted]" } else { t })
+        .collect::<Vec<_>>()
+        .join(" ");
     if one_line.chars().count() <= MAX {
         one_line
     } else {
@@ -551,6 +556,28 @@ impl Walker<'_> {
     }
 }
 
+/// True for a token that may be a credential: a long mixed-alphabet run, or a value after a
+/// key-like name (`token=…`, `password:…`). Messages never show such tokens.
+pub(crate) fn looks_secret(t: &str) -> bool {
+    let lower = t.to_ascii_lowercase();
+    for key in [
+        "key", "token", "secret", "passw", "pwd", "auth", "bearer", "cred", "session", "cookie",
+        "sig",
+    ] {
+        if let Some(i) = lower.find(key) {
+            let rest = &t[i..];
+            if rest.contains(['=', ':']) && rest.len() > key.len() + 2 {
+                return true;
+            }
+        }
+    }
+    let core: String = t.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let long = core.len() >= 20 && !t.contains('/');
+    let digits = core.chars().any(|c| c.is_ascii_digit());
+    let letters = core.chars().any(|c| c.is_ascii_alphabetic());
+    long && digits && letters
+}
+
 /// The texts of words.
 pub(crate) fn texts(argv: &[Word]) -> Vec<String> {
     argv.iter().map(|w| w.text.clone()).collect()
@@ -578,5 +605,28 @@ pub(crate) fn is_shell_script(text: &str) -> bool {
             }
         }
         _ => !text.as_bytes().contains(&0),
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn messages_hide_credentials() {
+        assert_eq!(
+            clip("curl -H Authorization:abc123def"),
+            "curl -H [redacted]"
+        );
+        assert_eq!(
+            clip("export TOKEN=ghp_aaaaaaaaaaaaaaaaaaaa1234"),
+            "export [redacted]"
+        );
+        assert_eq!(clip("x AKIAABCDEFGHIJKLMNOP12 y"), "x [redacted] y");
+        assert_eq!(clip("cargo build --release"), "cargo build --release");
+        assert_eq!(
+            clip("src/some/long/path/file_name_2024.rs"),
+            "src/some/long/path/file_name_2024.rs"
+        );
     }
 }
