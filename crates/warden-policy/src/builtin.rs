@@ -715,6 +715,39 @@ mod tests {
         }
     }
 
+    /// The `matches` / `not_matches` of the path rules' docs are checked like policy
+    /// examples: plain paths (no spaces) are resolved against `/p` and `~` = `/home/u`.
+    #[test]
+    fn path_rule_docs_examples_hold() {
+        let home = Path::new("/home/u");
+        let view = |ex: &str| {
+            let abs = crate::paths::resolve(Path::new(ex), Path::new("/p"), Some(home));
+            PathView::new(abs, Some(home))
+        };
+        for r in SECRET_RULES.iter().chain(PROTECTED_RULES) {
+            let d = doc(r.id).unwrap();
+            for ex in d.matches.iter().filter(|e| !e.contains(' ')) {
+                assert!(r.is_match(&view(ex)), "{} should match {ex}", r.id);
+            }
+            for ex in d.not_matches.iter().filter(|e| !e.contains(' ')) {
+                assert!(!r.is_match(&view(ex)), "{} should not match {ex}", r.id);
+            }
+        }
+        let d = doc("NET010").unwrap();
+        let split = |e: &str| {
+            let (m, p) = e.split_once(' ').unwrap();
+            (m.to_string(), p.to_string())
+        };
+        for ex in d.matches {
+            let (m, p) = split(ex);
+            assert!(is_sensitive_endpoint(Some(&m), &p), "{ex}");
+        }
+        for ex in d.not_matches {
+            let (m, p) = split(ex);
+            assert!(!is_sensitive_endpoint(Some(&m), &p), "{ex}");
+        }
+    }
+
     #[test]
     fn sensitive_endpoints() {
         let cases: &[(Option<&str>, &str, bool)] = &[

@@ -398,7 +398,7 @@ impl Policy {
 
     fn exec(&self, acc: &mut Acc, e: &Effect, argv: &[String], dynamic: bool) {
         let texts = command::command_texts(argv);
-        let shown = clip(texts.first().map_or("", String::as_str));
+        let shown = command_head(argv);
         if let Some(sub) = self_approval(argv) {
             acc.push(
                 Decision::Deny,
@@ -696,20 +696,26 @@ impl Policy {
     }
 
     fn fetch(&self, acc: &mut Acc, url: &str, method: &str, upload: bool) {
+        // Messages name the host, never the whole URL: queries and user-info carry tokens.
+        let parsed = net::parse_url(url);
         if self.mode == Mode::ReadOnly {
+            let host = parsed
+                .as_ref()
+                .and_then(|u| u.hosts.first())
+                .map_or_else(|| "the URL".to_string(), |h| format!("`{}`", clip(h)));
             acc.push(
                 Decision::Deny,
                 "NET006",
-                format!("fetching `{}` is blocked: read-only mode has no network access (NET006). Work from the files in the project.", clip(url)),
+                format!("fetching from {host} is blocked: read-only mode has no network access (NET006). Work from the files in the project."),
                 true,
             );
             return;
         }
-        let Some(u) = net::parse_url(url) else {
+        let Some(u) = parsed else {
             acc.push(
                 Decision::Deny,
                 "NET005",
-                format!("`{}` is not a URL Warden can judge (NET005). Write a plain `https://host/path` URL.", clip(url)),
+                "the URL is not one Warden can judge (NET005). Write a plain `https://host/path` URL.".to_string(),
                 true,
             );
             return;
@@ -1048,6 +1054,21 @@ impl Policy {
             acc.push(decision, info.id, msg, true);
         }
     }
+}
+
+/// The program and its first argument, for messages: the rest of a command line may hold a
+/// token or a password and is never echoed.
+fn command_head(argv: &[String]) -> String {
+    let mut words = argv
+        .iter()
+        .take(2)
+        .map(|w| clip(w))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if argv.len() > 2 {
+        words.push_str(" …");
+    }
+    words
 }
 
 fn rule_message(decision: Decision, shown: &str, kind: &str, info: &RuleInfo) -> String {

@@ -144,3 +144,19 @@ fn wrong_shapes() {
     )]);
     insta::assert_snapshot!(e.to_string());
 }
+
+#[test]
+fn deeply_nested_and_huge_inputs_fail_cleanly() {
+    for text in [
+        format!("x = {}", "[".repeat(20_000)),
+        format!("x = {}", "{a=".repeat(10_000)),
+        "a.".repeat(20_000) + "b = 1",
+        "#".repeat(300 * 1024),
+    ] {
+        let r = load_from_strings(
+            &[(Layer::Project, PathBuf::from("/p/policy.toml"), text)],
+            &SourceOptions::default(),
+        );
+        assert!(r.is_err());
+    }
+}

@@ -1479,6 +1479,37 @@ fn messages_say_what_rule_and_what_instead() {
 }
 
 #[test]
+fn messages_never_echo_command_lines_or_urls() {
+    let token = "ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0000";
+    let pol = policy(
+        "[[never]]\ncommand = \"curl *\"\nreason = \"use the proxy\"\n",
+        false,
+        None,
+    );
+    let ctx = ctx();
+    let cmd = format!("curl -H Authorization:{token} https://api.example.com");
+    let v = pol.evaluate(&shell(&cmd), &[exec(&cmd, Severity::Unknown)], &ctx);
+    assert_eq!(v.decision, Deny);
+    for r in &v.reasons {
+        assert!(!r.message.contains(token), "{}", r.message);
+    }
+    for mode in [Mode::Tool, Mode::ReadOnly] {
+        let pol = defaults(mode);
+        for url in [
+            format!("https://x.example/?token={token}"),
+            format!("https://user:{token}@localhost/"),
+            format!("ftp://{token}@x/"),
+            format!("{token} is not a url"),
+        ] {
+            let v = pol.evaluate(&fetch(&url, "GET"), &[], &ctx);
+            for r in &v.reasons {
+                assert!(!r.message.contains(token), "{}", r.message);
+            }
+        }
+    }
+}
+
+#[test]
 fn verdict_is_strictest_over_all_effects() {
     let pol = defaults(Mode::Tool);
     let ctx = ctx();
