@@ -215,7 +215,12 @@ fn render(
                     mode.map_or("current", Mode::as_str)
                 ));
             }
-            for reason in &verdict.reasons {
+            // Rules that would have allowed are noise next to a deny or an ask.
+            let shown = verdict
+                .reasons
+                .iter()
+                .filter(|r| verdict.decision == Decision::Allow || r.decision != Decision::Allow);
+            for reason in shown {
                 text.push_str(&format!(
                     "  {:<5} {:<8} {}\n",
                     reason.decision.as_str(),
