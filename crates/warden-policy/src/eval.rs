@@ -83,6 +83,10 @@ impl Acc {
         } else {
             self.items.iter().any(|(r, e)| *e && r.decision == decision)
         };
+        // A default at the deciding level adds nothing next to a rule that matched there.
+        if explicit && decision != Decision::Allow {
+            self.items.retain(|(r, e)| *e || r.decision != decision);
+        }
         // Strictest first; explicit before default within a decision.
         self.items
             .sort_by_key(|(r, e)| (std::cmp::Reverse(r.decision), !*e));

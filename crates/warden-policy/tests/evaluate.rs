@@ -1534,3 +1534,135 @@ fn verdict_is_strictest_over_all_effects() {
     let v = pol.evaluate(&shell("ls > out.txt"), &fx, &ctx);
     assert_eq!((v.decision, v.explicit), (Allow, false));
 }
+
+/// The reasons people and models read, for one representative action per rule family.
+#[test]
+fn reason_texts() {
+    let ctx = ctx();
+    let team = policy(TEAM, true, None);
+    let tool = defaults(Mode::Tool);
+    let ro = defaults(Mode::ReadOnly);
+    let rows: Vec<(&str, &warden_policy::Policy, Action, Vec<Effect>)> = vec![
+        ("read .env", &tool, read_file(&p(".env")), vec![]),
+        (
+            "read ssh key",
+            &tool,
+            read_file("~/.ssh/id_ed25519"),
+            vec![],
+        ),
+        (
+            "write settings",
+            &tool,
+            write_file(&p(".claude/settings.json")),
+            vec![],
+        ),
+        ("write outside", &tool, write_file("/etc/hosts"), vec![]),
+        ("write read-only", &ro, write_file(&p("src/a.rs")), vec![]),
+        (
+            "destructive",
+            &tool,
+            shell("git reset --hard"),
+            vec![exec("git reset --hard", Severity::Destructive)],
+        ),
+        (
+            "catastrophic",
+            &tool,
+            shell("rm -rf ~"),
+            vec![exec("rm -rf ~", Severity::Catastrophic)],
+        ),
+        (
+            "rm -rf project",
+            &tool,
+            shell("rm -rf ."),
+            vec![delete(ROOT, true)],
+        ),
+        (
+            "metadata",
+            &tool,
+            fetch("http://0xa9fea9fe/latest/", "GET"),
+            vec![],
+        ),
+        (
+            "loopback",
+            &tool,
+            fetch("http://127.1:8080/", "GET"),
+            vec![],
+        ),
+        (
+            "private",
+            &tool,
+            fetch("http://db.internal/", "GET"),
+            vec![],
+        ),
+        (
+            "sensitive",
+            &tool,
+            fetch("https://api.example.com/api/admin/delete-all-users", "POST"),
+            vec![],
+        ),
+        (
+            "force main",
+            &tool,
+            shell("git push -f origin main"),
+            vec![push(&["main"], true, false, Severity::Destructive)],
+        ),
+        (
+            "push main pr",
+            &team,
+            shell("git push origin release"),
+            vec![push(&["release"], false, false, Severity::LocalWrite)],
+        ),
+        (
+            "never",
+            &team,
+            shell("git push origin main"),
+            vec![exec("git push origin main", Severity::LocalWrite)],
+        ),
+        (
+            "shell deny",
+            &team,
+            shell("terraform destroy"),
+            vec![exec(
+                "terraform destroy -auto-approve",
+                Severity::Destructive,
+            )],
+        ),
+        (
+            "mcp deny",
+            &team,
+            mcp("github", "delete_repository"),
+            vec![],
+        ),
+        ("secret", &tool, write_file(&p("a.js")), vec![secret()]),
+        (
+            "self approval",
+            &tool,
+            shell("warden trust"),
+            vec![exec("warden trust", Severity::LocalWrite)],
+        ),
+    ];
+    let mut out = String::new();
+    for (name, pol, action, effects) in rows {
+        let v = pol.evaluate(&action, &effects, &ctx);
+        out.push_str(&format!(
+            "## {name}: {} (explicit: {})\n",
+            v.decision, v.explicit
+        ));
+        for r in v.deciding_reasons() {
+            out.push_str(&format!("- {} {}: {}\n", r.decision, r.rule, r.message));
+            // Every built-in-looking id a verdict names is documented for `warden explain`.
+            let id = r.rule.as_str();
+            let builtin_like = id
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if builtin_like
+                && !id.starts_with("SH")
+                && !id.starts_with("TEAM")
+                && !id.starts_with("NETTEAM")
+            {
+                assert!(warden_policy::rule_doc(id).is_some(), "{id} has no doc");
+            }
+        }
+    }
+    insta::assert_snapshot!(out);
+}
