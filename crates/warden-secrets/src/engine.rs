@@ -44,7 +44,9 @@ pub struct Scanner {
     keywords: Vec<String>,
     /// Rules without keywords: they run on every text.
     unrouted: Vec<u32>,
-    prefilter: Option<AhoCorasick>,
+    /// Keyword lookup for short texts; costs microseconds to build.
+    pairs: PairIndex,
+    /// Aho-Corasick DFA for long texts and bulk scans; built on first need.
     bulk_prefilter: OnceLock<Option<AhoCorasick>>,
     compiled: Box<[OnceLock<Option<Compiled>>]>,
 }
@@ -106,14 +108,14 @@ impl Scanner {
                 unrouted.push(i);
             }
         }
-        let prefilter = build_prefilter(&keywords, AhoCorasickKind::ContiguousNFA);
+        let pairs = PairIndex::new(&keywords);
         let compiled = (0..rules.len()).map(|_| OnceLock::new()).collect();
         Scanner {
             rules,
             routes,
             keywords,
             unrouted,
-            prefilter,
+            pairs,
             bulk_prefilter: OnceLock::new(),
             compiled,
         }
@@ -234,30 +236,32 @@ impl Scanner {
         for &i in &self.unrouted {
             hit[i as usize] = true;
         }
-        let prefilter = if text.len() > BULK_THRESHOLD {
-            self.bulk().or(self.prefilter.as_ref())
+        let mut seen = vec![false; self.keywords.len()];
+        let bulk = if text.len() > BULK_THRESHOLD {
+            self.bulk()
         } else {
             // Once built (for a bulk scan), the DFA is the faster choice for any text.
-            self.bulk_prefilter
-                .get()
-                .and_then(Option::as_ref)
-                .or(self.prefilter.as_ref())
+            self.bulk_prefilter.get().and_then(Option::as_ref)
         };
-        if let Some(ac) = prefilter {
-            let mut seen = vec![false; self.keywords.len()];
-            let mut remaining = self.keywords.len();
-            for m in ac.find_overlapping_iter(text) {
-                let p = m.pattern().as_usize();
-                if !seen[p] {
-                    seen[p] = true;
-                    for &r in &self.routes[p] {
-                        hit[r as usize] = true;
-                    }
-                    remaining -= 1;
-                    if remaining == 0 {
-                        break;
+        match bulk {
+            Some(ac) => {
+                let mut remaining = self.keywords.len();
+                for m in ac.find_overlapping_iter(text) {
+                    let p = m.pattern().as_usize();
+                    if !seen[p] {
+                        seen[p] = true;
+                        remaining -= 1;
+                        if remaining == 0 {
+                            break;
+                        }
                     }
                 }
+            }
+            None => self.pairs.find(&self.keywords, text, &mut seen),
+        }
+        for (p, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
+            for &r in &self.routes[p] {
+                hit[r as usize] = true;
             }
         }
         hit.iter()
@@ -390,6 +394,87 @@ impl Scanner {
             secret,
             encoding: None,
         });
+    }
+}
+
+/// Buckets in [`PairIndex`] (a power of two).
+const PAIR_BUCKETS: usize = 4096;
+
+/// Keywords bucketed by their first two bytes (ASCII case folded): building it costs a few
+/// microseconds, against a millisecond or more for an Aho-Corasick automaton over hundreds of
+/// keywords, which matters to a hook that runs as a fresh process per tool call. A lookup
+/// visits each text position once and compares only the keywords of that position's bucket.
+#[derive(Debug)]
+struct PairIndex {
+    /// `items[starts[b]..starts[b + 1]]` are the keywords of bucket `b`.
+    starts: Vec<u32>,
+    items: Vec<u32>,
+    /// Keywords one byte long (matched anywhere).
+    singles: Vec<u32>,
+}
+
+fn pair_bucket(a: u8, b: u8) -> usize {
+    ((usize::from(a.to_ascii_lowercase()) << 6) ^ usize::from(b.to_ascii_lowercase()))
+        & (PAIR_BUCKETS - 1)
+}
+
+impl PairIndex {
+    fn new(keywords: &[String]) -> PairIndex {
+        let mut counts = vec![0u32; PAIR_BUCKETS + 1];
+        let mut singles = Vec::new();
+        for (i, k) in keywords.iter().enumerate() {
+            let k = k.as_bytes();
+            if k.len() >= 2 {
+                counts[pair_bucket(k[0], k[1]) + 1] += 1;
+            } else if let Ok(i) = u32::try_from(i) {
+                singles.push(i);
+            }
+        }
+        for b in 1..=PAIR_BUCKETS {
+            counts[b] += counts[b - 1];
+        }
+        let starts = counts.clone();
+        let mut fill = counts;
+        let mut items = vec![0u32; starts[PAIR_BUCKETS] as usize];
+        for (i, k) in keywords.iter().enumerate() {
+            let k = k.as_bytes();
+            if k.len() >= 2
+                && let Ok(i) = u32::try_from(i)
+            {
+                let b = pair_bucket(k[0], k[1]);
+                items[fill[b] as usize] = i;
+                fill[b] += 1;
+            }
+        }
+        PairIndex {
+            starts,
+            items,
+            singles,
+        }
+    }
+
+    /// Mark in `seen` every keyword occurring in `text` (ASCII case-insensitively).
+    fn find(&self, keywords: &[String], text: &[u8], seen: &mut [bool]) {
+        for &i in &self.singles {
+            let b = keywords[i as usize].as_bytes()[0];
+            let (lower, upper) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+            seen[i as usize] = memchr::memchr2(lower, upper, text).is_some();
+        }
+        if text.len() < 2 {
+            return;
+        }
+        for pos in 0..text.len() - 1 {
+            let b = pair_bucket(text[pos], text[pos + 1]);
+            let (start, end) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+            for &k in &self.items[start..end] {
+                let keyword = keywords[k as usize].as_bytes();
+                if text.len() - pos >= keyword.len()
+                    && text[pos..pos + keyword.len()].eq_ignore_ascii_case(keyword)
+                {
+                    seen[k as usize] = true;
+                }
+            }
+        }
     }
 }
 
@@ -715,6 +800,46 @@ mod tests {
         let mut cur = value;
         while let serde_json::Value::Array(mut items) = cur {
             cur = items.pop().unwrap_or(serde_json::Value::Null);
+        }
+    }
+
+    #[test]
+    fn pair_index_agrees_with_aho_corasick_on_the_catalog() {
+        let scanner = Scanner::builtin();
+        let ac = build_prefilter(&scanner.keywords, AhoCorasickKind::DFA).unwrap();
+        // Texts made of keyword fragments, in mixed case, glued and overlapping.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..300 {
+            let mut text = Vec::new();
+            for _ in 0..(next() % 12) {
+                let k = &scanner.keywords[(next() % scanner.keywords.len() as u64) as usize];
+                let k = k.as_bytes();
+                let cut = (next() as usize) % (k.len() + 1);
+                let piece = if next() % 3 == 0 { &k[..cut] } else { k };
+                for &b in piece {
+                    text.push(if next() % 2 == 0 {
+                        b.to_ascii_uppercase()
+                    } else {
+                        b
+                    });
+                }
+                if next() % 2 == 0 {
+                    text.push(b' ');
+                }
+            }
+            let mut by_pairs = vec![false; scanner.keywords.len()];
+            scanner.pairs.find(&scanner.keywords, &text, &mut by_pairs);
+            let mut by_ac = vec![false; scanner.keywords.len()];
+            for m in ac.find_overlapping_iter(&text) {
+                by_ac[m.pattern().as_usize()] = true;
+            }
+            assert_eq!(by_pairs, by_ac, "{:?}", String::from_utf8_lossy(&text));
         }
     }
 

@@ -23,6 +23,9 @@ use crate::report::{CommitInfo, Located, Note, Report};
 const MAX_BLOB_BYTES: u64 = 256 * 1024 * 1024;
 /// Object cache per worker, for trees shared between neighbouring commits.
 const OBJECT_CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// Delta-base cache per worker: successive versions of a file are stored as deltas of one
+/// another, so resolving them without a cache inflates the same bases again and again.
+const PACK_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Scan the history of the repository containing `repo_dir`: every commit reachable from
 /// every ref, stash entry and HEAD, or those of `range` (`A..B`, `A...B`, or one revision).
@@ -41,6 +44,11 @@ pub fn scan_history(
     let local = || {
         let mut repo = sync.to_thread_local();
         repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
+        repo.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                PACK_CACHE_BYTES,
+            ))
+        });
         repo
     };
 

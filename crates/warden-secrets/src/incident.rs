@@ -86,7 +86,8 @@ impl Incident {
 
 /// Search every object of the repository containing `repo_dir` for `needle`.
 pub fn investigate(scanner: &Scanner, repo_dir: &Path, needle: &Needle) -> Result<Incident, Error> {
-    let repo = git::open(repo_dir)?;
+    let mut repo = git::open(repo_dir)?;
+    repo.object_cache_size_if_unset(64 * 1024 * 1024);
     let mut incident = Incident {
         repo_dir: repo
             .workdir()
