@@ -12,7 +12,7 @@
 //! | severity | read-only | tool | dangerous |
 //! |---|---|---|---|
 //! | read-only | allow | allow | allow |
-//! | local-write | deny (MODE001) | allow, default | allow |
+//! | local-write | deny (MODE001) | allow | allow |
 //! | unknown | deny (MODE001) | ask, default (MODE005) | allow |
 //! | destructive | deny (MODE001) | ask (MODE002) | allow |
 //! | catastrophic | deny (MODE003) | deny (MODE003) | deny (MODE003) |
@@ -257,7 +257,11 @@ impl Policy {
                 format!("{what}: read-only mode allows only read-only actions (MODE001). Describe the change instead of making it, or ask the person to switch mode."),
                 true,
             ),
-            (Mode::Tool, Severity::LocalWrite) => acc.push(Decision::Allow, rule, what, false),
+            // Project-local builds, tests and formatters run without a prompt in tool mode
+            // (the article's `--tool`: "safe" commands run). Their scripts are project code:
+            // a script written in the same command line is analysed or asked about by shell
+            // analysis, not allowed here.
+            (Mode::Tool, Severity::LocalWrite) => acc.push(Decision::Allow, rule, what, true),
             (Mode::Tool, Severity::Unknown) => acc.push(
                 Decision::Ask,
                 rule,
@@ -1108,7 +1112,10 @@ fn self_approval(argv: &[String]) -> Option<&'static str> {
     match words.as_slice() {
         ["trust", ..] => Some("trust"),
         ["approve", ..] => Some("approve"),
+        ["init", ..] => Some("init"),
         ["mcp", "approve", ..] => Some("mcp approve"),
+        ["mcp", "wrap", ..] => Some("mcp wrap"),
+        ["git", "install", ..] => Some("git install"),
         _ => None,
     }
 }

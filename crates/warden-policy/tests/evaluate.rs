@@ -277,7 +277,7 @@ fn tool_mode_defaults() {
                 s("cargo build"),
                 vec![exec("cargo build", Severity::LocalWrite)],
                 Allow,
-                false,
+                true,
                 "SH999",
             ),
             case(
@@ -829,7 +829,7 @@ fn git_defaults() {
                 e("git push origin feat"),
                 vec![push(&["feat"], false, false, Severity::LocalWrite)],
                 Allow,
-                false,
+                true,
                 "SH999",
             ),
             case(
@@ -1529,10 +1529,14 @@ fn verdict_is_strictest_over_all_effects() {
     ];
     let v = pol.evaluate(&shell("ls | wc -l"), &fx, &ctx);
     assert_eq!((v.decision, v.explicit), (Allow, true));
-    // One local write makes the allow non-explicit (the agent's prompt runs).
+    // A routine write inside the project is allowed in tool mode too...
     let fx = vec![exec("ls", Severity::ReadOnly), write(&p("out.txt"))];
     let v = pol.evaluate(&shell("ls > out.txt"), &fx, &ctx);
-    assert_eq!((v.decision, v.explicit), (Allow, false));
+    assert_eq!((v.decision, v.explicit), (Allow, true));
+    // ...but an unknown program among them leaves the decision to the person.
+    let fx = vec![exec("frob", Severity::Unknown), write(&p("out.txt"))];
+    let v = pol.evaluate(&shell("frob > out.txt"), &fx, &ctx);
+    assert_eq!((v.decision, v.explicit), (Ask, false));
 }
 
 /// The reasons people and models read, for one representative action per rule family.
