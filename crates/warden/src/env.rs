@@ -36,6 +36,26 @@ pub fn load_policy(ctx: &Context, mode: Option<Mode>) -> Result<Policy, PolicyEr
     warden_policy::load(&options)
 }
 
+/// Load the policy for the hook. Here `WARDEN_MODE` may only tighten the mode: the hook's
+/// environment can be set by a repository's own `.claude/settings.json` (`env`), and a cloned
+/// repository must not be able to loosen Warden. A person chooses a looser mode in their
+/// user policy, or for `warden check` with `--mode`.
+pub fn load_policy_for_hook(ctx: &Context) -> Result<Policy, PolicyErrors> {
+    let options = LoadOptions::from_env(Some(ctx.project_root.clone()));
+    let Some(wanted) = options.mode_override else {
+        return warden_policy::load(&options);
+    };
+    let base = warden_policy::load(&LoadOptions {
+        mode_override: None,
+        ..options.clone()
+    })?;
+    if wanted.strictness() > base.mode().strictness() {
+        warden_policy::load(&options)
+    } else {
+        Ok(base)
+    }
+}
+
 /// The current directory, or `/` when it cannot be read (a deleted directory).
 pub fn current_dir() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))

@@ -65,7 +65,7 @@ fn respond(agent: Agent) -> HookAnswer {
     };
     let cwd = event.cwd.clone().unwrap_or_else(env::current_dir);
     let ctx = env::context(&cwd);
-    let policy = match env::load_policy(&ctx, None) {
+    let policy = match env::load_policy_for_hook(&ctx) {
         Ok(policy) => policy,
         Err(errors) => {
             let answer = fail_closed(agent, &format!("the policy cannot be loaded:\n{errors}"));
