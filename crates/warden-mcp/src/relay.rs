@@ -2,6 +2,8 @@
 //! child process and its shutdown (close stdin, wait, SIGTERM, wait, SIGKILL, to the server's
 //! whole process group so that `npx` wrappers and their children go too).
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -97,6 +99,75 @@ impl Default for RelayOptions {
     }
 }
 
+/// The process's stdin and stdout as async streams. When they are pipes or sockets (as when
+/// an MCP client spawns the gateway) they are driven by the reactor directly (a duplicate of
+/// each descriptor, set non-blocking); otherwise tokio's thread-backed stdio is used.
+pub fn stdio() -> (
+    Box<dyn tokio::io::AsyncRead + Unpin + Send>,
+    Box<dyn tokio::io::AsyncWrite + Unpin + Send>,
+) {
+    use std::os::fd::AsFd;
+    let input: Box<dyn tokio::io::AsyncRead + Unpin + Send> = match std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+    {
+        Ok(f) => match fast_fd(f) {
+            Some(FastFd::Pipe(file)) => match tokio::net::unix::pipe::Receiver::from_file(file) {
+                Ok(r) => Box::new(r),
+                Err(_) => Box::new(tokio::io::stdin()),
+            },
+            Some(FastFd::Socket(s)) => match tokio::net::UnixStream::from_std(s) {
+                Ok(s) => Box::new(s),
+                Err(_) => Box::new(tokio::io::stdin()),
+            },
+            None => Box::new(tokio::io::stdin()),
+        },
+        Err(_) => Box::new(tokio::io::stdin()),
+    };
+    let output: Box<dyn tokio::io::AsyncWrite + Unpin + Send> = match std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+    {
+        Ok(f) => match fast_fd(f) {
+            Some(FastFd::Pipe(file)) => match tokio::net::unix::pipe::Sender::from_file(file) {
+                Ok(w) => Box::new(w),
+                Err(_) => Box::new(tokio::io::stdout()),
+            },
+            Some(FastFd::Socket(s)) => match tokio::net::UnixStream::from_std(s) {
+                Ok(s) => Box::new(s),
+                Err(_) => Box::new(tokio::io::stdout()),
+            },
+            None => Box::new(tokio::io::stdout()),
+        },
+        Err(_) => Box::new(tokio::io::stdout()),
+    };
+    (input, output)
+}
+
+enum FastFd {
+    Pipe(std::fs::File),
+    Socket(std::os::unix::net::UnixStream),
+}
+
+fn fast_fd(file: std::fs::File) -> Option<FastFd> {
+    use std::os::unix::fs::FileTypeExt;
+    let ft = file.metadata().ok()?.file_type();
+    if ft.is_fifo() {
+        return Some(FastFd::Pipe(file));
+    }
+    if ft.is_socket() {
+        let s = std::os::unix::net::UnixStream::from(std::os::fd::OwnedFd::from(file));
+        // Only stream sockets of the unix family are handled; anything else stays on the
+        // thread-backed path.
+        if s.local_addr().is_ok() && s.set_nonblocking(true).is_ok() {
+            return Some(FastFd::Socket(s));
+        }
+    }
+    None
+}
+
 /// How a relay session ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RelayEnd {
@@ -116,7 +187,6 @@ enum Ev {
     Stop,
     Server(Frame),
     ServerEof(Option<String>),
-    Timer(u64),
 }
 
 /// The server side when it is a child process.
@@ -320,6 +390,7 @@ where
     // 1 SIGTERM sent, 2 SIGKILL sent.
     let mut stage = 0u8;
     let mut deadline: Option<Instant> = None;
+    let mut timers: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
     // After the client closed, requests already relayed may still be answered (a client that
     // writes its requests and closes its stdin still reads the answers); the server's stdin is
     // closed once nothing is pending, or after `DRAIN_LIMIT` at most.
@@ -334,13 +405,29 @@ where
             deadline = Some(Instant::now() + opts.shutdown_grace);
         }
         let deadline_or_drain = deadline.or(if client_closed { drain_until } else { None });
+        // Router timers live in one heap; the earliest one is a branch of the select.
+        if let Some(Reverse((at, token))) = timers.peek().copied()
+            && at <= Instant::now()
+        {
+            timers.pop();
+            let outs = router.on_timer(token, std::time::Instant::now());
+            dispatch(outs, &client_tx, &mut server_tx, &mut timers, &opts).await;
+            continue;
+        }
+        let next_timer = timers.peek().map(|Reverse((at, _))| *at);
         let ev = match deadline_or_drain {
+            None if next_timer.is_some() => tokio::select! {
+                ev = ev_rx.recv() => ev,
+                () = sleep_until_opt(next_timer) => continue,
+            },
             Some(d) if deadline.is_none() => tokio::select! {
                 ev = ev_rx.recv() => ev,
                 () = tokio::time::sleep_until(d) => continue,
+                () = sleep_until_opt(next_timer) => continue,
             },
             Some(d) => tokio::select! {
                 ev = ev_rx.recv() => ev,
+                () = sleep_until_opt(next_timer) => continue,
                 () = tokio::time::sleep_until(d) => {
                     if control.exited() && matches!(control, Control::Child(_)) {
                         // Exited, but a grandchild may hold stdout open: stop reading.
@@ -388,16 +475,15 @@ where
                     None => control.exit_detail(Duration::from_millis(500)).await,
                 };
                 let outs = router.on_server_closed(&detail);
-                dispatch(outs, &client_tx, &mut server_tx, &ev_tx, &opts).await;
+                dispatch(outs, &client_tx, &mut server_tx, &mut timers, &opts).await;
                 if client_closed {
                     break RelayEnd::ClientClosed { server: detail };
                 }
                 (opts.log)(&format!("warden: MCP server ended: {detail}"));
                 break RelayEnd::ServerExited { detail };
             }
-            Ev::Timer(token) => router.on_timer(token, now),
         };
-        dispatch(outs, &client_tx, &mut server_tx, &ev_tx, &opts).await;
+        dispatch(outs, &client_tx, &mut server_tx, &mut timers, &opts).await;
     };
     drop(server_tx);
     drop(client_tx);
@@ -418,7 +504,7 @@ async fn dispatch(
     outs: Vec<Out>,
     client_tx: &mpsc::Sender<Vec<u8>>,
     server_tx: &mut Option<mpsc::Sender<Vec<u8>>>,
-    ev_tx: &mpsc::Sender<Ev>,
+    timers: &mut BinaryHeap<Reverse<(Instant, u64)>>,
     opts: &RelayOptions,
 ) {
     for out in outs {
@@ -434,15 +520,16 @@ async fn dispatch(
                     *server_tx = None;
                 }
             }
-            Out::Timer { token, after } => {
-                let tx = ev_tx.clone();
-                tokio::spawn(async move {
-                    tokio::time::sleep(after).await;
-                    let _ = tx.send(Ev::Timer(token)).await;
-                });
-            }
+            Out::Timer { token, after } => timers.push(Reverse((Instant::now() + after, token))),
             Out::Log(text) => (opts.log)(&text),
         }
+    }
+}
+
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -352,6 +352,13 @@ impl Router {
                 let first_page = msg.pointer("/params/cursor").is_none();
                 self.forward_request(id, &method, first_page, msg, bytes, out);
             }
+            Kind::Notification { method } if method == "tools/call" => {
+                // A call without an id cannot be answered, so it cannot be reviewed, asked
+                // about or refused: it is never relayed (a server might run it anyway).
+                let text = "warden: dropped a tools/call sent as a notification (no id)";
+                self.protocol_event("client->server", text);
+                out.push(Out::Log(text.to_string()));
+            }
             Kind::Notification { method } => {
                 if method == "notifications/cancelled"
                     && let Some(target) = msg.pointer("/params/requestId").and_then(IdKey::of)
@@ -885,7 +892,9 @@ impl Router {
         self.refresh_in_flight = false;
         if failure.is_none() {
             self.view_stale = false;
-            self.first_use_open = false;
+            if !self.tools.is_empty() {
+                self.first_use_open = false;
+            }
         }
         let queue = std::mem::take(&mut self.review_queue);
         for id in queue {
@@ -983,7 +992,12 @@ impl Router {
                     } else {
                         bytes
                     }));
-                    if msg.pointer("/result/nextCursor").is_none_or(Value::is_null) {
+                    // An empty listing proves nothing (some servers register their tools
+                    // only after `initialized`): the first-use window stays open until a
+                    // complete listing has shown tools.
+                    if msg.pointer("/result/nextCursor").is_none_or(Value::is_null)
+                        && !self.tools.is_empty()
+                    {
                         self.first_use_open = false;
                     }
                     return;

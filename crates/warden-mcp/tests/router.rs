@@ -335,6 +335,18 @@ fn pinning_blocks_changes_until_approved() {
 }
 
 #[test]
+fn an_empty_first_listing_keeps_the_first_use_window_open() {
+    let mut h = harness();
+    assert!(h.list(1, vec![]).is_empty());
+    h.server(json!({"jsonrpc":"2.0","method":"notifications/tools/list_changed"}));
+    assert_eq!(h.list(2, tools_page()).len(), 3);
+    // Now the window is closed: a tool that appears later waits for review.
+    let mut page = tools_page();
+    page.push(tool("read_more", true));
+    assert_eq!(h.list(3, page).len(), 3);
+}
+
+#[test]
 fn poisoned_tools_are_withheld_even_on_first_use() {
     let mut h = harness();
     let mut page = tools_page();
@@ -557,6 +569,17 @@ fn malformed_frames_get_clear_errors() {
         to_client(&outs)[0]["error"]["code"],
         code::MESSAGE_TOO_LARGE
     );
+}
+
+/// Found by the relay_frames fuzz target: a `tools/call` without an id was relayed as a
+/// notification, unreviewed.
+#[test]
+fn regression_tools_call_as_a_notification_is_never_relayed() {
+    let mut h = harness();
+    h.list(1, tools_page());
+    let outs = h.client(json!({"jsonrpc":"2.0","method":"tools/call","params":{"name":"delete_entities","arguments":{}}}));
+    assert!(to_server(&outs).is_empty());
+    assert!(to_client(&outs).is_empty());
 }
 
 #[test]
