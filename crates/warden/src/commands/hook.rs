@@ -18,6 +18,9 @@ use crate::{env, record};
 pub struct Args {
     /// The host whose hook contract to speak: claude, codex, gemini, cursor or copilot.
     pub agent: String,
+    /// Benchmarks only: skip the audit record, to measure what logging costs.
+    #[arg(long, hide = true)]
+    pub no_audit: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -28,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     std::panic::set_hook(Box::new(|_| {}));
     let answer = match catch_unwind(AssertUnwindSafe(|| {
         if known {
-            respond(agent)
+            respond(agent, !args.no_audit)
         } else {
             fail_closed(agent, &format!("unknown agent `{}`", args.agent))
         }
@@ -53,7 +56,7 @@ fn emit(answer: &HookAnswer) {
     }
 }
 
-fn respond(agent: Agent) -> HookAnswer {
+fn respond(agent: Agent, audit: bool) -> HookAnswer {
     let mut input = Vec::new();
     let limit = warden_agents::MAX_PAYLOAD_BYTES as u64 + 1;
     if let Err(err) = std::io::stdin().take(limit).read_to_end(&mut input) {
@@ -102,6 +105,9 @@ fn respond(agent: Agent) -> HookAnswer {
         }
     }
     let answer = warden_agents::answer(&event, &verdict, code.as_deref());
+    if !audit {
+        return answer;
+    }
     match record::hook_event(&event, &policy, Some(&verdict), &decided) {
         Ok(()) => answer,
         // Nothing is allowed unrecorded: without the log, an allow becomes "no opinion" and
