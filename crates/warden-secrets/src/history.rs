@@ -55,6 +55,7 @@ pub fn scan_history(
     // 1. What each commit introduced.
     let per_commit: Vec<Result<(CommitInfo, Vec<git::Introduced>), Error>> = commit_ids
         .par_iter()
+        .with_min_len(64)
         .map_init(local, |repo, id| {
             let data = git::commit_data(repo, *id)?;
             let parent_trees: Vec<ObjectId> = data
@@ -96,22 +97,68 @@ pub fn scan_history(
         .iter()
         .filter_map(|(blob, occ)| occ.first().map(|(_, path, _)| (*blob, path.as_str())))
         .collect();
-    let blobs: Vec<ObjectId> = to_scan.into_iter().collect();
+    // Blobs are read by one thread in pack order (a delta's base always precedes it in the
+    // pack), so the delta-base cache resolves each version from the one before it, with a
+    // single inflate; scanning the decoded blobs is spread over the worker pool.
+    let mut reader_repo = local();
+    // Required for `location_by_oid`: pack ids must stay valid while we sort by them.
+    reader_repo.objects.prevent_pack_unload();
+    let mut located: Vec<((u32, u64), ObjectId)> = {
+        use gix::odb::pack::Find as _;
+        let mut buf = Vec::new();
+        to_scan
+            .into_iter()
+            .map(|id| {
+                let at = (*reader_repo.objects)
+                    .location_by_oid(&id, &mut buf)
+                    .ok()
+                    .flatten()
+                    .map_or((u32::MAX, 0), |l| (l.pack_id, l.pack_offset));
+                (at, id)
+            })
+            .collect()
+    };
+    located.sort_unstable();
+    let blobs: Vec<ObjectId> = located.into_iter().map(|(_, id)| id).collect();
     Progress::add_total(options.progress.as_ref(), blobs.len() as u64);
     let ctx = FileScan {
         scanner,
         options,
         suppressor: &suppressor,
     };
-    let scanned: Vec<(ObjectId, Report)> = blobs
-        .par_iter()
-        .map_init(local, |repo, blob| {
-            let name = names.get(blob).copied().unwrap_or("blob");
-            let out = scan_blob(&ctx, repo, *blob, name);
-            Progress::add(options.progress.as_ref(), 1, out.stats.bytes);
-            (*blob, out)
-        })
-        .collect();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(ObjectId, Result<Vec<u8>, Note>)>(64);
+    let scanned: Vec<(ObjectId, Report)> = std::thread::scope(|scope| {
+        let blobs = &blobs;
+        let names = &names;
+        scope.spawn(move || {
+            for blob in blobs {
+                let name = names.get(blob).copied().unwrap_or("blob");
+                if tx
+                    .send((*blob, read_blob(&reader_repo, *blob, name)))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        rx.into_iter()
+            .par_bridge()
+            .map(|(blob, data)| {
+                let name = names.get(&blob).copied().unwrap_or("blob");
+                let out = match data {
+                    Ok(data) => ctx.scan_stream(&mut Cursor::new(&data[..]), name, false),
+                    Err(note) => {
+                        let mut out = Report::default();
+                        out.stats.skipped_other += 1;
+                        out.notes.push(note);
+                        out
+                    }
+                };
+                Progress::add(options.progress.as_ref(), 1, out.stats.bytes);
+                (blob, out)
+            })
+            .collect()
+    });
     let mut found: HashMap<ObjectId, Vec<Finding>> = HashMap::new();
     for (blob, mut out) in scanned {
         report.stats.merge(&out.stats);
@@ -149,39 +196,21 @@ pub fn scan_history(
     Ok(report)
 }
 
-/// Scan one blob (binary, minified and lockfile rules apply by `name`).
-pub(crate) fn scan_blob(
-    ctx: &FileScan<'_>,
-    repo: &gix::Repository,
-    blob: ObjectId,
-    name: &str,
-) -> Report {
-    let mut report = Report::default();
+/// Read one blob, or say why it was not read.
+fn read_blob(repo: &gix::Repository, blob: ObjectId, name: &str) -> Result<Vec<u8>, Note> {
+    let short = crate::report::short_id(&blob.to_string()).to_owned();
     if let Ok(header) = repo.find_header(blob)
         && header.size() > MAX_BLOB_BYTES
     {
-        report.stats.skipped_other += 1;
-        report.notes.push(Note::new(
+        return Err(Note::new(
             name,
             format!(
-                "blob {} skipped: {} bytes, over the {MAX_BLOB_BYTES}-byte limit",
-                crate::report::short_id(&blob.to_string()),
+                "blob {short} skipped: {} bytes, over the {MAX_BLOB_BYTES}-byte limit",
                 header.size()
             ),
         ));
-        return report;
     }
-    match repo.find_object(blob) {
-        Ok(object) => ctx.scan_stream(&mut Cursor::new(&object.data[..]), name, false),
-        Err(err) => {
-            report.notes.push(Note::new(
-                name,
-                format!(
-                    "cannot read blob {}: {err}",
-                    crate::report::short_id(&blob.to_string())
-                ),
-            ));
-            report
-        }
-    }
+    repo.find_object(blob)
+        .map(|object| object.detach().data)
+        .map_err(|err| Note::new(name, format!("cannot read blob {short}: {err}")))
 }
