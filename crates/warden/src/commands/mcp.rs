@@ -182,7 +182,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn proxy(args: ProxyArgs) -> anyhow::Result<ExitCode> {
     warden_mcp::pin::validate_server_name(&args.server)?;
     let project = args.project.clone().or_else(find_project_root);
-    let policy = adapters::policy(project.clone());
+    let policy = adapters::policy(project.clone(), &args.server);
     let state_dir = warden_mcp::state_dir();
     if state_dir.is_none() {
         log(
@@ -215,13 +215,10 @@ fn proxy(args: ProxyArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let end = rt.block_on(warden_mcp::relay::run_child(
-        router,
-        tokio::io::stdin(),
-        tokio::io::stdout(),
-        &cmd,
-        opts,
-    ))?;
+    let end = rt.block_on(async {
+        let (input, output) = warden_mcp::relay::stdio();
+        warden_mcp::relay::run_child(router, input, output, &cmd, opts).await
+    })?;
     // The stdin reader may be blocked in a read the runtime cannot cancel.
     rt.shutdown_timeout(Duration::from_millis(100));
     match end {
@@ -599,12 +596,17 @@ mod adapters {
 
     /// The real policy: explicit `[mcp.servers.NAME]` rules from every layer, else the
     /// server's annotations as hints. A policy that fails to load denies every tool.
-    pub fn policy(project: Option<PathBuf>) -> Arc<dyn ToolPolicy> {
+    pub fn policy(project: Option<PathBuf>, server: &str) -> Arc<dyn ToolPolicy> {
         match warden_policy::load(&warden_policy::LoadOptions::from_env(project)) {
             Ok(policy) => Arc::new(LayeredPolicy { policy }),
-            Err(errors) => Arc::new(FailClosed {
-                message: format!("the Warden policy failed to load: {errors}"),
-            }),
+            Err(errors) => {
+                let message = format!("the Warden policy failed to load: {errors}");
+                super::log(
+                    server,
+                    &format!("{message}; every tool of this server is denied"),
+                );
+                Arc::new(FailClosed { message })
+            }
         }
     }
 
