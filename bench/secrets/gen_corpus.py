@@ -46,7 +46,10 @@ def checksummed(rng, prefix):
 
 
 def pem(rng):
-    body = [rs(rng, B64, 64) for _ in range(24)] + [rs(rng, B64, 40) + "=="]
+    # A 2048-bit RSA key's DER starts with the same bytes (MIIEpAIBAAKCAQEA); the rest is
+    # random base64 of a length that decodes (a multiple of 4 with the padding).
+    data = "MIIEpAIBAAKCAQEA" + rs(rng, B64, 24 * 64 - 16 + 38) + "=="
+    body = [data[i : i + 64] for i in range(0, len(data), 64)]
     return ["-----BEGIN RSA PRIVATE KEY-----"] + body + ["-----END RSA PRIVATE KEY-----"]
 
 
@@ -182,22 +185,21 @@ def gen_files(out, size_mb, seed):
         inserts = []
         for _ in range(plants):
             kind = kinds[rng.randrange(len(kinds))]
-            inserts.append(("secret", kind, SECRETS[kind](rng)))
+            inserts.append((rng.randint(0, len(text_lines)), "secret", kind, SECRETS[kind](rng)))
         for _ in range(decoys):
-            inserts.append(("decoy", None, [rng.choice(DECOYS)(rng)]))
-        for what, kind, block in inserts:
-            at = rng.randint(0, len(text_lines))
-            text_lines[at:at] = block
-        # Line numbers after all inserts: find planted blocks by identity.
-        body = "\n".join(text_lines) + "\n"
-        for what, kind, block in inserts:
-            if what != "secret":
-                continue
-            first = block[0]
-            idx = text_lines.index(first)
-            for j, line in enumerate(block):
-                if kind == "aws-key-pair" or j == 0:
-                    truth.append({"path": path, "line": idx + 1 + j, "kind": kind})
+            inserts.append((rng.randint(0, len(text_lines)), "decoy", None, [rng.choice(DECOYS)(rng)]))
+        inserts.sort(key=lambda item: item[0])
+        merged = []
+        prev = 0
+        for at, what, kind, block in inserts:
+            merged.extend(text_lines[prev:at])
+            prev = at
+            if what == "secret":
+                for j in range(len(block) if kind == "aws-key-pair" else 1):
+                    truth.append({"path": path, "line": len(merged) + 1 + j, "kind": kind})
+            merged.extend(block)
+        merged.extend(text_lines[prev:])
+        body = "\n".join(merged) + "\n"
         full = os.path.join(out, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
         with open(full, "w") as f:
