@@ -193,12 +193,19 @@ async fn everything_server_secrets_redacted_and_roots_reach_the_client() {
             .await
             .unwrap();
         assert!(!r.to_string().contains(&key), "{r}");
-        // The server's roots/list request reached this client and its answer went back.
-        let r = c
-            .call_tool("echo", json!({"message": "hello"}))
-            .await
-            .unwrap();
-        assert!(r["result"].to_string().contains("hello"));
+        // The server's roots/list request reached this client and its answer went back. The
+        // server sends it some time after `initialized`: keep the session busy until it does.
+        for _ in 0..40 {
+            let r = c
+                .call_tool("echo", json!({"message": "hello"}))
+                .await
+                .unwrap();
+            assert!(r["result"].to_string().contains("hello"));
+            if c.server_requests.iter().any(|m| m == "roots/list") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
         assert!(
             c.server_requests.iter().any(|m| m == "roots/list"),
             "{:?}",

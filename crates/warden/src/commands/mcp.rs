@@ -198,7 +198,7 @@ fn proxy(args: ProxyArgs) -> anyhow::Result<ExitCode> {
     cfg.approval_timeout = Duration::from_secs(args.approval_timeout.max(1));
     cfg.state_dir = state_dir;
     cfg.rates = RateLimiter::new(args.rate, args.tool_rate, overrides);
-    let audit = adapters::audit(&args.server);
+    let (audit, audit_writer) = adapters::background_audit(adapters::audit(&args.server));
     let router = Router::new(cfg, policy, adapters::redactor(), audit)?;
     let (program, rest) = args
         .command
@@ -221,6 +221,8 @@ fn proxy(args: ProxyArgs) -> anyhow::Result<ExitCode> {
     })?;
     // The stdin reader may be blocked in a read the runtime cannot cancel.
     rt.shutdown_timeout(Duration::from_millis(100));
+    // The router (and with it the audit sender) is gone: let the writer finish the queue.
+    let _ = audit_writer.join();
     match end {
         RelayEnd::ClientClosed { .. } => Ok(ExitCode::from(exit::SUCCESS)),
         // The server failing is not Warden failing, but the client must see a failure.
@@ -682,6 +684,33 @@ mod adapters {
                     "no HOME or XDG_STATE_HOME: decisions are not recorded",
                 );
                 Arc::new(warden_mcp::NoAudit)
+            }
+        }
+    }
+
+    /// Move audit writes off the relay's path: events go through a channel to a thread that
+    /// appends them in order. The thread ends when the returned sink is dropped and the
+    /// queue is written; join the handle before exiting.
+    pub fn background_audit(
+        sink: Arc<dyn AuditSink>,
+    ) -> (Arc<dyn AuditSink>, std::thread::JoinHandle<()>) {
+        let (tx, rx) = std::sync::mpsc::channel::<GatewayEvent>();
+        let handle = std::thread::spawn(move || {
+            for event in rx {
+                sink.record(event);
+            }
+        });
+        (Arc::new(QueuedSink { tx: Mutex::new(tx) }), handle)
+    }
+
+    struct QueuedSink {
+        tx: Mutex<std::sync::mpsc::Sender<GatewayEvent>>,
+    }
+
+    impl AuditSink for QueuedSink {
+        fn record(&self, event: GatewayEvent) {
+            if let Ok(tx) = self.tx.lock() {
+                let _ = tx.send(event);
             }
         }
     }
