@@ -28,6 +28,18 @@ pub fn refuse_inside_agent(command: &str) -> anyhow::Result<()> {
 #[allow(clippy::print_stdout)]
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     refuse_inside_agent("approve")?;
+    if warden_mcp::approvals::is_mcp_code(&args.code) {
+        let dir = warden_mcp::state_dir().ok_or_else(|| {
+            anyhow::anyhow!("cannot find a state directory: set XDG_STATE_HOME or HOME")
+        })?;
+        let approval = warden_mcp::approvals::grant(&args.code, &dir)?;
+        println!(
+            "approved {}: MCP tool {}/{} with arguments {}",
+            approval.code, approval.server, approval.tool, approval.args_preview
+        );
+        println!("The agent may now make that exact call once.");
+        return Ok(ExitCode::SUCCESS);
+    }
     let state = env::state_dir()?;
     match Approvals::new(&state).grant(&args.code) {
         Ok(summary) => {

@@ -19,6 +19,7 @@ fn all_docs() -> Vec<RuleDoc> {
     let mut docs: Vec<RuleDoc> = Vec::new();
     docs.extend_from_slice(warden_policy::rule_docs());
     docs.extend_from_slice(warden_shell::rule_docs());
+    docs.extend_from_slice(warden_mcp::rules::RULES);
     docs.extend(
         warden_secrets::Scanner::builtin()
             .rules()
