@@ -26,9 +26,12 @@ fn main() {
             warden_secrets::rules::synth::synthesize("SEC011", 1).unwrap(),
         ),
     ];
+    let t = Instant::now();
+    let again = Scanner::new(scanner.rules());
+    let rebuild = t.elapsed();
     println!(
-        "Scanner::builtin(): {build:?} ({} rules)",
-        scanner.rules().len()
+        "Scanner::builtin(): {build:?} ({} rules); building another: {rebuild:?}",
+        again.rules().len()
     );
     for (name, text) in &cases {
         let t = Instant::now();

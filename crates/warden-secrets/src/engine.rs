@@ -40,8 +40,9 @@ pub struct Scanner {
     rules: &'static [Rule],
     /// Per prefilter pattern: the rules that keyword routes to.
     routes: Vec<Vec<u32>>,
-    /// Distinct lower-cased keywords, the prefilter's patterns.
-    keywords: Vec<String>,
+    /// Distinct keywords, the prefilter's patterns (matched ASCII case-insensitively, so they
+    /// are kept as written: building allocates nothing per keyword).
+    keywords: Vec<&'static str>,
     /// Rules without keywords: they run on every text.
     unrouted: Vec<u32>,
     /// Keyword lookup for short texts; costs microseconds to build.
@@ -82,20 +83,20 @@ impl Scanner {
 
     /// A scanner over `rules`. Rule regexes are compiled lazily.
     pub fn new(rules: &'static [Rule]) -> Scanner {
-        let mut keywords: Vec<String> = Vec::new();
+        let mut keywords: Vec<&'static str> = Vec::new();
         let mut routes: Vec<Vec<u32>> = Vec::new();
         let mut unrouted = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut index: std::collections::HashMap<&'static str, usize> =
+            std::collections::HashMap::new();
         for (i, rule) in rules.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else { break };
             let mut any = false;
-            for keyword in rule.keywords {
-                let keyword = keyword.to_ascii_lowercase();
+            for &keyword in rule.keywords {
                 if keyword.is_empty() {
                     continue;
                 }
                 any = true;
-                let slot = *index.entry(keyword.clone()).or_insert_with(|| {
+                let slot = *index.entry(keyword).or_insert_with(|| {
                     keywords.push(keyword);
                     routes.push(Vec::new());
                     routes.len() - 1
@@ -419,7 +420,7 @@ fn pair_bucket(a: u8, b: u8) -> usize {
 }
 
 impl PairIndex {
-    fn new(keywords: &[String]) -> PairIndex {
+    fn new(keywords: &[&str]) -> PairIndex {
         let mut counts = vec![0u32; PAIR_BUCKETS + 1];
         let mut singles = Vec::new();
         for (i, k) in keywords.iter().enumerate() {
@@ -454,7 +455,7 @@ impl PairIndex {
     }
 
     /// Mark in `seen` every keyword occurring in `text` (ASCII case-insensitively).
-    fn find(&self, keywords: &[String], text: &[u8], seen: &mut [bool]) {
+    fn find(&self, keywords: &[&str], text: &[u8], seen: &mut [bool]) {
         for &i in &self.singles {
             let b = keywords[i as usize].as_bytes()[0];
             let (lower, upper) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
@@ -478,7 +479,7 @@ impl PairIndex {
     }
 }
 
-fn build_prefilter(keywords: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+fn build_prefilter(keywords: &[&str], kind: AhoCorasickKind) -> Option<AhoCorasick> {
     if keywords.is_empty() {
         return None;
     }
