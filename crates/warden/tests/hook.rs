@@ -377,3 +377,16 @@ fn warden_mode_env_only_tightens_the_hook() {
     assert_eq!(run("read-only", "touch notes.txt"), Answer::Deny);
     assert_eq!(run("read-only", "ls"), Answer::Allow);
 }
+
+/// Found by fuzzing warden-shell: brush-parser backtracks exponentially on deeply nested `((`.
+/// A hook that runs past the host's timeout gives no decision and the call proceeds, so the
+/// hook must deny within its own budget instead.
+#[test]
+fn a_pathological_command_is_denied_within_the_budget() {
+    let s = Sandbox::new();
+    let command = format!("{}\u{10}((((((nt 2>&1 || tr no", "(".repeat(38));
+    let started = std::time::Instant::now();
+    let out = s.hook_claude("Bash", &json!({ "command": command }));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(out.answer, Answer::Deny, "{} {}", out.stdout, out.stderr);
+}

@@ -13,6 +13,9 @@ use warden_engine::approvals::{Approvals, Status};
 
 use crate::{env, record};
 
+/// How long one decision may take before Warden gives up and denies (fail closed).
+const DECISION_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Arguments of `warden hook`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,18 +32,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let known = args.agent.parse::<Agent>().is_ok();
     // A panic must not print a backtrace into the model's context, nor skip the answer.
     std::panic::set_hook(Box::new(|_| {}));
-    let answer = match catch_unwind(AssertUnwindSafe(|| {
-        if known {
-            respond(agent, !args.no_audit)
-        } else {
-            fail_closed(agent, &format!("unknown agent `{}`", args.agent))
-        }
-    })) {
-        Ok(answer) => answer,
-        Err(_) => fail_closed(
-            agent,
-            "internal error (panic) while evaluating the tool call",
-        ),
+    let audit = !args.no_audit;
+    let unknown = format!("unknown agent `{}`", args.agent);
+    // The decision runs on a worker thread under a time budget: a host that times a hook out
+    // lets the call proceed, so a pathological input (a parser that backtracks for minutes)
+    // must end in a deny, not in silence. Returning from `main` ends the worker with the
+    // process.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::Builder::new().spawn(move || {
+        let answer = catch_unwind(AssertUnwindSafe(|| {
+            if known {
+                respond(agent, audit)
+            } else {
+                fail_closed(agent, &unknown)
+            }
+        }));
+        let _ = tx.send(answer);
+    });
+    let answer = match worker {
+        Err(err) => fail_closed(agent, &format!("cannot start the evaluation: {err}")),
+        Ok(_) => match rx.recv_timeout(DECISION_BUDGET) {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(_)) => fail_closed(
+                agent,
+                "internal error (panic) while evaluating the tool call",
+            ),
+            Err(_) => fail_closed(
+                agent,
+                &format!(
+                    "the evaluation took longer than {} s; the command is too complex to analyse, \
+                     so split it into simpler commands",
+                    DECISION_BUDGET.as_secs()
+                ),
+            ),
+        },
     };
     emit(&answer);
     Ok(ExitCode::from(answer.exit_code))
