@@ -56,6 +56,12 @@ pub fn load_policy_for_hook(ctx: &Context) -> Result<Policy, PolicyErrors> {
     }
 }
 
+/// clap's parser for `--mode` (shared by `check` and `init`).
+pub fn parse_mode(s: &str) -> Result<Mode, String> {
+    s.parse()
+        .map_err(|e: warden_core::ParseModeError| e.to_string())
+}
+
 /// The current directory, or `/` when it cannot be read (a deleted directory).
 pub fn current_dir() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))

@@ -19,7 +19,7 @@ use crate::{env, exit, record};
 )]
 pub struct Args {
     /// The mode to evaluate in (read-only, tool, dangerous); default: `WARDEN_MODE`, else the policy's.
-    #[arg(long, value_parser = parse_mode)]
+    #[arg(long, value_parser = env::parse_mode)]
     pub mode: Option<Mode>,
     /// The working directory the action runs in (default: the current directory).
     #[arg(long)]
@@ -60,11 +60,6 @@ pub struct Args {
 pub enum Format {
     Text,
     Json,
-}
-
-fn parse_mode(s: &str) -> Result<Mode, String> {
-    s.parse()
-        .map_err(|e: warden_core::ParseModeError| e.to_string())
 }
 
 #[allow(clippy::print_stderr)]

@@ -20,16 +20,11 @@ pub struct Args {
     #[arg(long, default_value = "claude")]
     pub agent: String,
     /// The mode written into the project policy.
-    #[arg(long, default_value = "tool", value_parser = parse_mode)]
+    #[arg(long, default_value = "tool", value_parser = env::parse_mode)]
     pub mode: Mode,
     /// The project directory (default: the project containing the current directory).
     #[arg(long)]
     pub project: Option<PathBuf>,
-}
-
-fn parse_mode(s: &str) -> Result<Mode, String> {
-    s.parse()
-        .map_err(|e: warden_core::ParseModeError| e.to_string())
 }
 
 #[allow(clippy::print_stdout)]
