@@ -3,7 +3,6 @@
 //! classifier.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -26,6 +25,8 @@ const MAX_COMMANDS: usize = 4096;
 const MAX_BRACE_WORDS: usize = 256;
 /// Deepest bracket nesting handed to the parser (protects its recursion).
 const MAX_BRACKETS: usize = 64;
+/// Deepest subshell nesting handed to the parser (see [`parse`]).
+const MAX_SUBSHELLS: usize = 12;
 /// Longest known variable value tracked.
 const MAX_VALUE: usize = 8 * 1024;
 /// Most values a `for` loop is unrolled over.
@@ -348,23 +349,10 @@ impl<'c> Walker<'c> {
             fallback::scan(self, code);
             return None;
         }
-        let opts = self.opts.clone();
-        let parsed = std::panic::catch_unwind(|| {
-            let mut p = brush_parser::Parser::new(Cursor::new(code.as_bytes()), &opts);
-            p.parse_program()
-        });
-        let program = match parsed {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => {
-                self.opaque(format!(
-                    "{what} could not be parsed strictly ({}); only a complete parse can prove a command safe",
-                    first_line(&e.to_string())
-                ));
-                fallback::scan(self, code);
-                return None;
-            }
-            Err(_) => {
-                self.opaque(format!("{what} crashed the shell parser; not analysed"));
+        let program = match parse(code, &self.opts) {
+            Ok(p) => p,
+            Err(why) => {
+                self.opaque(format!("{what} {why}"));
                 fallback::scan(self, code);
                 return None;
             }
@@ -1693,6 +1681,69 @@ fn brace_combine(parts: &[BraceExpressionOrText], out: &mut Vec<String>) -> bool
 }
 
 /// Deepest nesting of brackets, parentheses and braces in raw text.
+/// Why a piece of code was not turned into a syntax tree; completes "the command …".
+enum NoParse {
+    Syntax(String),
+    TooManySubshells,
+    Crashed,
+}
+
+impl std::fmt::Display for NoParse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Syntax(e) => write!(
+                f,
+                "could not be parsed strictly ({e}); only a complete parse can prove a command safe"
+            ),
+            Self::TooManySubshells => write!(
+                f,
+                "nests subshells more than {MAX_SUBSHELLS} deep; not analysed"
+            ),
+            Self::Crashed => f.write_str("crashed the shell parser; not analysed"),
+        }
+    }
+}
+
+/// Tokenizes with brush's own tokenizer, checks the token stream against the parser's
+/// worst case, then parses those tokens.
+///
+/// brush's PEG grammar backtracks exponentially on unclosed subshells: each `(` may start
+/// an arithmetic command `((…))` or a subshell, and a parse that fails deep inside retries
+/// both at every level (20 unclosed `(` take seconds, 24 take minutes). Counting `(` and
+/// `)` operator tokens sees exactly what the parser will see (quotes, heredoc bodies and
+/// `$(…)` are inside word tokens), so no quoting trick hides a `(` from this check.
+fn parse(code: &str, opts: &ParserOptions) -> Result<ast::Program, NoParse> {
+    let parsed = std::panic::catch_unwind(|| {
+        let tokens = brush_parser::uncached_tokenize_str(code, &opts.tokenizer_options())
+            .map_err(|e| NoParse::Syntax(first_line(&e.to_string()).to_owned()))?;
+        if subshell_depth(&tokens) > MAX_SUBSHELLS {
+            return Err(NoParse::TooManySubshells);
+        }
+        brush_parser::parse_tokens(&tokens, opts)
+            .map_err(|e| NoParse::Syntax(first_line(&e.to_string()).to_owned()))
+    });
+    parsed.unwrap_or(Err(NoParse::Crashed))
+}
+
+/// Deepest nesting of `(` operator tokens, unclosed ones included.
+fn subshell_depth(tokens: &[brush_parser::Token]) -> usize {
+    let mut depth: usize = 0;
+    let mut max = 0;
+    for t in tokens {
+        if let brush_parser::Token::Operator(op, _) = t {
+            match op.as_str() {
+                "(" => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                ")" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    max
+}
+
 fn bracket_depth(code: &str) -> usize {
     let mut depth: usize = 0;
     let mut max = 0;

@@ -25,6 +25,33 @@ fn parse_states() {
     assert!(common::run(&huge_rm).max_severity() >= Severity::Unknown);
 }
 
+/// brush's grammar backtracks exponentially on unclosed subshells (found by the `analyze`
+/// fuzz target: 38 `(` took hours). They are refused before parsing, in bounded time, and
+/// the fallback still sees what the command runs.
+#[test]
+fn deep_subshells_are_refused_quickly() {
+    let start = std::time::Instant::now();
+    let hang = format!("{}\u{10}((((((nt 2>&1 || tr no", "(".repeat(38));
+    for cmd in [
+        hang,
+        format!("{}rm -rf /", "( ".repeat(40)),
+        format!("{}rm -rf /", "(".repeat(200)),
+        format!("bash -c '{}echo hi'", "( ".repeat(30)),
+    ] {
+        let a = common::run(&cmd);
+        assert_ne!(a.parse, Parse::Complete, "{cmd}");
+        assert!(a.max_severity() >= Severity::Unknown, "{cmd}");
+    }
+    assert!(
+        common::run(&format!("{}rm -rf /", "( ".repeat(40))).max_severity()
+            >= Severity::Catastrophic
+    );
+    // Real nesting well past anything people write still parses.
+    let ten = format!("{}echo hi{}", "(".repeat(10), ")".repeat(10));
+    assert_eq!(common::run(&ten).parse, Parse::Complete);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
+
 #[test]
 fn paths_are_absolute_and_resolved() {
     let a = common::run("cd src && rm -rf ../target/../build ~/x/../y");
