@@ -27,6 +27,9 @@ const MAX_BRACE_WORDS: usize = 256;
 const MAX_BRACKETS: usize = 64;
 /// Deepest subshell nesting handed to the parser (see [`parse`]).
 const MAX_SUBSHELLS: usize = 12;
+/// Most unclosed braces in a word handed to brush's brace expansion (see
+/// [`unclosed_braces`]).
+const MAX_UNCLOSED_BRACES: usize = 4;
 /// Longest known variable value tracked.
 const MAX_VALUE: usize = 8 * 1024;
 /// Most values a `for` loop is unrolled over.
@@ -1186,6 +1189,13 @@ impl<'c> Walker<'c> {
         if !(raw.contains('{') && (raw.contains(',') || raw.contains(".."))) {
             return vec![raw.to_string()];
         }
+        if unclosed_braces(raw) > MAX_UNCLOSED_BRACES {
+            self.opaque(format!(
+                "the word `{}` opens more than {MAX_UNCLOSED_BRACES} braces it never closes; not expanded",
+                crate::classify::clip(raw)
+            ));
+            return vec![raw.to_string()];
+        }
         match brush_parser::word::parse_brace_expansions(raw, &self.opts) {
             Ok(Some(parts)) => {
                 let mut out = vec![String::new()];
@@ -1744,6 +1754,54 @@ fn subshell_depth(tokens: &[brush_parser::Token]) -> usize {
     max
 }
 
+/// How many unquoted `{` in a word are never closed by an unquoted `}`.
+///
+/// brush's brace-expansion grammar backtracks exponentially on unclosed braces followed by a
+/// comma (`{a,{a,{a,{a,{a,{a,{a,{a,b` takes seconds; twelve `{` and a `,` take minutes), while
+/// closed ones, however deep, parse at once. The quoting rules are bash's for one word:
+/// `'…'` has no escapes, `$'…'` and `"…"` honour `\`, and `\` outside quotes escapes the
+/// next character, so a `}` that brush reads as quoted never counts as closing here. After a
+/// command substitution starts (`$(`, `` ` ``), whose code has its own quoting, no `}` counts
+/// as closing at all.
+fn unclosed_braces(raw: &str) -> usize {
+    #[derive(PartialEq)]
+    enum Quote {
+        None,
+        Single,
+        AnsiC,
+        Double,
+    }
+    let mut quote = Quote::None;
+    let mut open: usize = 0;
+    let mut substitution = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(quote, Quote::None | Quote::Double)
+            && (c == '`' || (c == '$' && chars.peek() == Some(&'(')))
+        {
+            substitution = true;
+        }
+        match (&quote, c) {
+            (Quote::Single, '\'') | (Quote::AnsiC, '\'') | (Quote::Double, '"') => {
+                quote = Quote::None;
+            }
+            (Quote::AnsiC | Quote::Double | Quote::None, '\\') => {
+                chars.next();
+            }
+            (Quote::None, '\'') => quote = Quote::Single,
+            (Quote::None, '"') => quote = Quote::Double,
+            (Quote::None, '$') if chars.peek() == Some(&'\'') => {
+                chars.next();
+                quote = Quote::AnsiC;
+            }
+            (Quote::None, '{') => open += 1,
+            (Quote::None, '}') if !substitution => open = open.saturating_sub(1),
+            _ => {}
+        }
+    }
+    open
+}
+
 fn bracket_depth(code: &str) -> usize {
     let mut depth: usize = 0;
     let mut max = 0;
@@ -1800,4 +1858,32 @@ fn compound_forks(c: &ast::CompoundCommand, depth: usize) -> bool {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unclosed_braces;
+
+    #[test]
+    fn unclosed_braces_follow_bash_quoting() {
+        for (word, unclosed) in [
+            ("{a,b}", 0),
+            ("{a,{b,c}}", 0),
+            ("{{{{,", 4),
+            ("{a,{a,{a,b", 3),
+            ("}}}{{{", 3),
+            ("'{{{{,'", 0),
+            ("\"{{{{,\"", 0),
+            ("\\{\\{\\{,", 0),
+            // Closes that brush reads as quoted do not count.
+            ("{{{{{{,'}}}}}}'", 6),
+            ("{{{{{{,$'\\'}}}}}}'", 6),
+            ("{{{{{{,\"\\\"}}}}}}\"", 6),
+            ("{{{{{{,\"$(echo \"}}}}}}\")\"", 6),
+            ("{{{{{{,`echo }}}}}}`", 6),
+            ("${a:-${b:-x}}", 0),
+        ] {
+            assert_eq!(unclosed_braces(word), unclosed, "{word}");
+        }
+    }
 }

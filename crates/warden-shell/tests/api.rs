@@ -37,6 +37,9 @@ fn deep_subshells_are_refused_quickly() {
         format!("{}rm -rf /", "( ".repeat(40)),
         format!("{}rm -rf /", "(".repeat(200)),
         format!("bash -c '{}echo hi'", "( ".repeat(30)),
+        // Unclosed braces before a comma: brush's brace expansion backtracks exponentially.
+        format!(" /tmp/*{},{{{{{{\n", "{".repeat(45)),
+        format!("echo {}b", "{a,".repeat(30)),
     ] {
         let a = common::run(&cmd);
         assert_ne!(a.parse, Parse::Complete, "{cmd}");
