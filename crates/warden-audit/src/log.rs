@@ -42,8 +42,46 @@ pub enum FsyncPolicy {
     /// At the first append at least this long after the previous fsync by any writer. A power
     /// cut can lose the records appended since the last fsync.
     Every(Duration),
+    /// Start writing each record to the disk at once, without waiting for it (Linux
+    /// `sync_file_range`; elsewhere the same as [`FsyncPolicy::Never`]). The hook never waits
+    /// for the disk; a power cut can lose the records of the last few seconds: the device's
+    /// write latency plus the file system's journal commit interval (5 s on ext4), which
+    /// records the file's new length.
+    WriteBehind,
     /// Never: the kernel writes back when it likes.
     Never,
+}
+
+impl std::str::FromStr for FsyncPolicy {
+    type Err = String;
+
+    /// `always`, `deny-ask`, `write-behind`, `never`, or an interval such as `250ms` / `5s`
+    /// for [`FsyncPolicy::Every`].
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let every = |digits: &str, unit: fn(u64) -> Duration| {
+            digits
+                .parse::<u64>()
+                .ok()
+                .map(|n| FsyncPolicy::Every(unit(n)))
+        };
+        let policy = match s.trim() {
+            "always" => Some(FsyncPolicy::Always),
+            "deny-ask" => Some(FsyncPolicy::DenyAndAsk),
+            "write-behind" => Some(FsyncPolicy::WriteBehind),
+            "never" => Some(FsyncPolicy::Never),
+            other => match other.strip_suffix("ms") {
+                Some(ms) => every(ms, Duration::from_millis),
+                None => other
+                    .strip_suffix('s')
+                    .and_then(|secs| every(secs, Duration::from_secs)),
+            },
+        };
+        policy.ok_or_else(|| {
+            format!(
+                "unknown fsync policy `{s}`: use always, deny-ask, write-behind, never, or an interval like 250ms"
+            )
+        })
+    }
 }
 
 /// What to do when the log directory is on a network file system.
@@ -58,7 +96,8 @@ pub enum NetworkFsPolicy {
 /// How the log is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// When to fsync. Default: [`FsyncPolicy::DenyAndAsk`].
+    /// When to fsync. Default: [`FsyncPolicy::WriteBehind`], so the hook never waits for
+    /// the disk; long-running writers may choose `Every`.
     pub fsync: FsyncPolicy,
     /// Rotate the active segment once it reaches this many bytes. Default 16 MiB.
     pub max_segment_bytes: u64,
@@ -71,7 +110,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            fsync: FsyncPolicy::DenyAndAsk,
+            fsync: FsyncPolicy::WriteBehind,
             max_segment_bytes: 16 * 1024 * 1024,
             lock_timeout: Duration::from_secs(2),
             network_fs: NetworkFsPolicy::Refuse,
@@ -223,10 +262,9 @@ impl AuditLog {
         let _guard = self.lock()?;
         let mut tail = self.read_tail_state()?;
         let recovered = self.recover_torn(&mut tail)?;
-        let important =
-            recovered.is_some() || matches!(record.decision.as_deref(), Some("deny" | "ask"));
+        let decisive = matches!(record.decision.as_deref(), Some("deny" | "ask"));
         let mut appended = self.write_record(&mut tail, record)?;
-        appended.synced = self.sync_by_policy(&tail, important || recovered.is_some())?;
+        appended.synced = self.sync_by_policy(&tail, decisive, recovered.is_some())?;
         appended.recovered = recovered;
         appended.rotated = self.rotate_if_full(&tail)?;
         Ok(appended)
@@ -402,13 +440,21 @@ impl AuditLog {
         })
     }
 
-    /// Fsync the active segment if the policy asks for it now. Call with the lock held.
-    fn sync_by_policy(&self, tail: &TailState, important: bool) -> Result<bool> {
+    /// Fsync the active segment if the policy asks for it now: `decisive` for a deny or ask
+    /// record, `recovered` after a torn tail was moved aside (always synced, as a crash was
+    /// just seen). Call with the lock held.
+    fn sync_by_policy(&self, tail: &TailState, decisive: bool, recovered: bool) -> Result<bool> {
         let now = time::now_micros();
+        let important = decisive || recovered;
         let sync = match self.options.fsync {
             FsyncPolicy::Always => true,
             FsyncPolicy::DenyAndAsk => important,
             FsyncPolicy::Never => false,
+            FsyncPolicy::WriteBehind if recovered => true,
+            FsyncPolicy::WriteBehind => {
+                files::start_writeback(&tail.file);
+                false
+            }
             FsyncPolicy::Every(interval) => {
                 let mut last = [0u8; 8];
                 let last = match self.lock.read_at(&mut last, 0) {

@@ -434,6 +434,7 @@ fn fsync_policies() {
         (FsyncPolicy::DenyAndAsk, None, false),
         (FsyncPolicy::DenyAndAsk, Some("ask"), true),
         (FsyncPolicy::DenyAndAsk, Some("deny"), true),
+        (FsyncPolicy::WriteBehind, Some("deny"), false),
     ];
     for (i, (fsync, decision, synced)) in cases.into_iter().enumerate() {
         let log = AuditLog::open(tmp.path(), Options { fsync, ..opts() }).unwrap();
@@ -457,6 +458,26 @@ fn fsync_policies() {
         !log.append(rec("Bash", Some("allow"), 11)).unwrap().synced,
         "within the interval"
     );
+    assert!(verify(tmp.path(), VerifyOptions::default()).is_intact());
+}
+
+#[test]
+fn fsync_policy_names() {
+    use std::time::Duration;
+    assert_eq!(Options::default().fsync, FsyncPolicy::WriteBehind);
+    for (text, policy) in [
+        ("always", FsyncPolicy::Always),
+        ("deny-ask", FsyncPolicy::DenyAndAsk),
+        ("write-behind", FsyncPolicy::WriteBehind),
+        ("never", FsyncPolicy::Never),
+        ("250ms", FsyncPolicy::Every(Duration::from_millis(250))),
+        ("5s", FsyncPolicy::Every(Duration::from_secs(5))),
+    ] {
+        assert_eq!(text.parse::<FsyncPolicy>(), Ok(policy));
+    }
+    for bad in ["", "sometimes", "ms", "-5s", "5 m"] {
+        assert!(bad.parse::<FsyncPolicy>().is_err(), "{bad}");
+    }
 }
 
 #[test]

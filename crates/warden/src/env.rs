@@ -21,6 +21,20 @@ pub fn state_dir() -> anyhow::Result<PathBuf> {
         .context("cannot find a state directory: set XDG_STATE_HOME or HOME")
 }
 
+/// How the audit log is written: the defaults, with `WARDEN_AUDIT_FSYNC` choosing when
+/// records reach the disk (`always`, `deny-ask`, `write-behind`, `never`, or an interval such
+/// as `250ms`). An unreadable value picks `always`: a typo never weakens durability.
+pub fn audit_options() -> warden_audit::Options {
+    let mut options = warden_audit::Options::default();
+    if let Some(value) = std::env::var_os("WARDEN_AUDIT_FSYNC") {
+        options.fsync = value
+            .to_str()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(warden_audit::FsyncPolicy::Always);
+    }
+    options
+}
+
 /// The decision context for a working directory.
 pub fn context(cwd: &Path) -> Context {
     let project_dir = std::env::var_os("CLAUDE_PROJECT_DIR").map(PathBuf::from);

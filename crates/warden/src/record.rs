@@ -9,7 +9,7 @@ use warden_policy::Policy;
 use crate::env;
 
 fn open() -> anyhow::Result<AuditLog> {
-    Ok(AuditLog::open(&env::state_dir()?, Default::default())?)
+    Ok(AuditLog::open(&env::state_dir()?, env::audit_options())?)
 }
 
 fn rules_and_reason(verdict: Option<&Verdict>) -> (Vec<String>, Option<String>) {

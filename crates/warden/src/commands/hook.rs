@@ -34,41 +34,49 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     std::panic::set_hook(Box::new(|_| {}));
     let audit = !args.no_audit;
     let unknown = format!("unknown agent `{}`", args.agent);
-    // The decision runs on a worker thread under a time budget: a host that times a hook out
-    // lets the call proceed, so a pathological input (a parser that backtracks for minutes)
-    // must end in a deny, not in silence. Returning from `main` ends the worker with the
-    // process.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let worker = std::thread::Builder::new().spawn(move || {
-        let answer = catch_unwind(AssertUnwindSafe(|| {
-            if known {
-                respond(agent, audit)
-            } else {
-                fail_closed(agent, &unknown)
-            }
-        }));
-        let _ = tx.send(answer);
+    let answer = within_budget(agent, DECISION_BUDGET, move || {
+        if known {
+            respond(agent, audit)
+        } else {
+            fail_closed(agent, &unknown)
+        }
     });
-    let answer = match worker {
-        Err(err) => fail_closed(agent, &format!("cannot start the evaluation: {err}")),
-        Ok(_) => match rx.recv_timeout(DECISION_BUDGET) {
-            Ok(Ok(answer)) => answer,
-            Ok(Err(_)) => fail_closed(
-                agent,
-                "internal error (panic) while evaluating the tool call",
-            ),
-            Err(_) => fail_closed(
-                agent,
-                &format!(
-                    "the evaluation took longer than {} s; the command is too complex to analyse, \
-                     so split it into simpler commands",
-                    DECISION_BUDGET.as_secs()
-                ),
-            ),
-        },
-    };
     emit(&answer);
     Ok(ExitCode::from(answer.exit_code))
+}
+
+/// Runs `decide` on a worker thread and waits at most `budget` for its answer.
+///
+/// A host that times a hook out lets the call proceed, so a pathological input (a parser that
+/// backtracks for minutes) must end in a deny, not in silence; so must a panic. Returning from
+/// `main` ends a worker that is still running, with the process.
+fn within_budget(
+    agent: Agent,
+    budget: std::time::Duration,
+    decide: impl FnOnce() -> HookAnswer + Send + 'static,
+) -> HookAnswer {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::Builder::new().spawn(move || {
+        let _ = tx.send(catch_unwind(AssertUnwindSafe(decide)));
+    });
+    if let Err(err) = worker {
+        return fail_closed(agent, &format!("cannot start the evaluation: {err}"));
+    }
+    match rx.recv_timeout(budget) {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(_)) => fail_closed(
+            agent,
+            "internal error (panic) while evaluating the tool call",
+        ),
+        Err(_) => fail_closed(
+            agent,
+            &format!(
+                "the evaluation took longer than {} s; the command is too complex to analyse, \
+                 so split it into simpler commands",
+                budget.as_secs_f32()
+            ),
+        ),
+    }
 }
 
 fn emit(answer: &HookAnswer) {
@@ -183,4 +191,41 @@ fn approval(event: &HookEvent, decided: &[warden_engine::Decided]) -> anyhow::Re
         store.describe(code, &summary)?;
     }
     Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn is_deny(answer: &HookAnswer) -> bool {
+        answer.stdout.contains("\"deny\"")
+    }
+
+    #[test]
+    fn a_decision_past_the_budget_is_a_deny() {
+        let started = Instant::now();
+        let answer = within_budget(Agent::Claude, Duration::from_millis(50), || {
+            std::thread::sleep(Duration::from_secs(5));
+            HookAnswer::silent()
+        });
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(is_deny(&answer), "{}", answer.stdout);
+        assert!(answer.stdout.contains("too complex"), "{}", answer.stdout);
+    }
+
+    #[test]
+    fn a_panicking_decision_is_a_deny() {
+        let answer = within_budget(Agent::Claude, Duration::from_secs(5), || {
+            panic!("boom");
+        });
+        assert!(is_deny(&answer), "{}", answer.stdout);
+    }
+
+    #[test]
+    fn a_decision_within_the_budget_is_kept() {
+        let answer = within_budget(Agent::Claude, Duration::from_secs(5), HookAnswer::silent);
+        assert_eq!(answer.stdout, HookAnswer::silent().stdout);
+    }
 }

@@ -487,7 +487,7 @@ fn open_for_write(dir: &Path) -> anyhow::Result<AuditLog> {
         dir,
         Options {
             network_fs: NetworkFsPolicy::Refuse,
-            ..Options::default()
+            ..crate::env::audit_options()
         },
     )?;
     for w in log.warnings() {

@@ -665,7 +665,7 @@ mod adapters {
         let dir = warden_audit::default_state_dir();
         let log = dir
             .as_ref()
-            .map(|d| warden_audit::AuditLog::open(d, warden_audit::Options::default()));
+            .map(|d| warden_audit::AuditLog::open(d, crate::env::audit_options()));
         match log {
             Some(Ok(log)) => Arc::new(LogSink {
                 log,
