@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::PatternID;
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
 
 use crate::decode;
 use crate::entropy;
@@ -24,6 +26,21 @@ const DECODE_BUDGET: usize = 8 * 1024 * 1024;
 const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
 /// The longest secret kept; longer matches are cut (a private key block is a few KB).
 const MAX_SECRET_LEN: usize = 64 * 1024;
+
+/// Texts up to this long (hook payloads, single writes) are searched with [`Flavor::Lite`]
+/// regexes unless a bulk scan has been prepared.
+const LITE_MAX_TEXT: usize = 16 * 1024;
+
+/// How a rule's regex is built. Both flavours match exactly the same (same syntax; every
+/// regex-automata engine reports the same leftmost-first matches); they differ in cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flavor {
+    /// Every engine and a literal prefilter: slower to build, fastest on long texts.
+    Full,
+    /// NFA-based engines only (bounded backtracker, PikeVM), no prefilter: builds in about a
+    /// third of the time, which is what a one-off hook scan of a short text pays for.
+    Lite,
+}
 
 /// A compiled rule: its regex and which capture group holds the secret.
 struct Compiled {
@@ -50,6 +67,8 @@ pub struct Scanner {
     /// Aho-Corasick DFA for long texts and bulk scans; built on first need.
     bulk_prefilter: OnceLock<Option<AhoCorasick>>,
     compiled: Box<[OnceLock<Option<Compiled>>]>,
+    /// The same rules as [`Flavor::Lite`] regexes, for short texts.
+    compiled_lite: Box<[OnceLock<Option<Compiled>>]>,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -111,6 +130,7 @@ impl Scanner {
         }
         let pairs = PairIndex::new(&keywords);
         let compiled = (0..rules.len()).map(|_| OnceLock::new()).collect();
+        let compiled_lite = (0..rules.len()).map(|_| OnceLock::new()).collect();
         Scanner {
             rules,
             routes,
@@ -119,6 +139,7 @@ impl Scanner {
             pairs,
             bulk_prefilter: OnceLock::new(),
             compiled,
+            compiled_lite,
         }
     }
 
@@ -284,39 +305,41 @@ impl Scanner {
         let _ = self.bulk();
     }
 
-    fn compiled(&self, rule: u32) -> Option<&Compiled> {
-        let rule_ix = rule as usize;
-        self.compiled[rule_ix]
-            .get_or_init(|| {
-                let pattern = self.rules[rule_ix].pattern;
-                let regex = RegexBuilder::new(pattern)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .ok()?;
-                let secret_group = regex
-                    .capture_names()
-                    .position(|name| name == Some("secret"));
-                Some(Compiled {
-                    regex,
-                    secret_group,
-                })
-            })
+    fn compiled(&self, rule: u32, flavor: Flavor) -> Option<&Compiled> {
+        let slots = match flavor {
+            Flavor::Full => &self.compiled,
+            Flavor::Lite => &self.compiled_lite,
+        };
+        slots
+            .get(rule as usize)?
+            .get_or_init(|| compile(self.rules[rule as usize].pattern, flavor))
             .as_ref()
+    }
+
+    /// The flavour for searching `text`: lite for short texts, unless this scanner was
+    /// prepared for a bulk scan (its full regexes are then built anyway).
+    fn flavor_for(&self, text: &[u8]) -> Flavor {
+        if text.len() <= LITE_MAX_TEXT && self.bulk_prefilter.get().is_none() {
+            Flavor::Lite
+        } else {
+            Flavor::Full
+        }
     }
 
     /// Candidates in `text` that pass every filter, overlaps resolved, then secrets found in
     /// decoded blobs.
     fn hits(&self, text: &[u8], depth: u8, budget: &mut usize) -> Vec<Hit> {
         let mut hits = Vec::new();
+        let flavor = self.flavor_for(text);
         for rule_ix in self.triggered(text) {
-            let Some(compiled) = self.compiled(rule_ix) else {
+            let Some(compiled) = self.compiled(rule_ix, flavor) else {
                 continue;
             };
             let rule = &self.rules[rule_ix as usize];
             match compiled.secret_group {
                 Some(group) => {
                     for caps in compiled.regex.captures_iter(text) {
-                        if let (Some(m), Some(whole)) = (caps.get(group), caps.get(0)) {
+                        if let (Some(m), Some(whole)) = (caps.get_group(group), caps.get_match()) {
                             self.consider(rule_ix, rule, text, m.range(), whole.len(), &mut hits);
                         }
                     }
@@ -614,6 +637,33 @@ impl<'t> LineCursor<'t> {
     }
 }
 
+/// Builds one rule's regex. Rules are written for ASCII tokens and searched in bytes: classes
+/// are ASCII (`\\s`, `\\w`, `(?i)`, negated classes match any other byte), which is also what
+/// keeps compiling cheap. A pattern that does not compile is skipped (the catalog's tests
+/// compile every rule).
+fn compile(pattern: &str, flavor: Flavor) -> Option<Compiled> {
+    let mut config = meta::Config::new()
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .utf8_empty(false);
+    if flavor == Flavor::Lite {
+        config = config
+            .hybrid(false)
+            .dfa(false)
+            .onepass(false)
+            .auto_prefilter(false);
+    }
+    let regex = meta::Builder::new()
+        .configure(config)
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build(pattern)
+        .ok()?;
+    let secret_group = regex.group_info().to_index(PatternID::ZERO, "secret");
+    Some(Compiled {
+        regex,
+        secret_group,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -721,10 +771,33 @@ mod tests {
     fn no_keyword_compiles_nothing() {
         let s = scanner();
         assert!(s.scan_text("ls -la && cargo build").is_empty());
-        assert!(s.compiled.iter().all(|c| c.get().is_none()));
+        let built = |s: &Scanner| {
+            s.compiled
+                .iter()
+                .chain(s.compiled_lite.iter())
+                .filter(|c| c.get().is_some())
+                .count()
+        };
+        assert_eq!(built(&s), 0);
         assert!(s.scan_text("password: x").is_empty());
-        assert!(s.compiled[1].get().is_some());
-        assert!(s.compiled[0].get().is_none());
+        assert_eq!(built(&s), 1);
+        assert!(s.compiled_lite[1].get().is_some());
+    }
+
+    #[test]
+    fn short_and_long_texts_find_the_same() {
+        let s = scanner();
+        let short = format!("let a = \"{TOKEN}\";\npassword = \"hunter2hunter2\"\n");
+        let long = format!("{}{short}", "# filler line of text\n".repeat(2000));
+        assert!(long.len() > LITE_MAX_TEXT);
+        let found = |text: &str| -> Vec<(&str, String)> {
+            s.scan_text(text)
+                .into_iter()
+                .map(|f| (f.rule_id, f.fingerprint.clone()))
+                .collect()
+        };
+        assert!(!found(&short).is_empty());
+        assert_eq!(found(&short), found(&long));
     }
 
     #[test]
