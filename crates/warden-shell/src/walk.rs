@@ -568,7 +568,7 @@ impl<'c> Walker<'c> {
         // Text that is not arithmetic (`$((cmd))`, `((cmd))`) is an error in bash but a
         // command substitution or subshell in other readings: analyse it as commands too.
         let sanitized = expr.replace(['$', '{', '}', '"', '\'', '`'], "");
-        if brush_parser::arithmetic::parse(&sanitized).is_err() {
+        if contained(|| brush_parser::arithmetic::parse(&sanitized)).is_err() {
             self.nested(
                 expr,
                 Sub::Child,
@@ -1116,7 +1116,7 @@ impl<'c> Walker<'c> {
         let variants = self.brace_expand(raw);
         let mut out = Vec::new();
         for v in variants {
-            match brush_parser::word::parse(&v, &self.opts) {
+            match contained(|| brush_parser::word::parse(&v, &self.opts)) {
                 Ok(pieces) => {
                     let mut acc = Acc::default();
                     self.pieces(&pieces, false, &mut acc);
@@ -1137,7 +1137,7 @@ impl<'c> Walker<'c> {
     /// Expands a raw word into a single word (assignment values, redirect targets: no field
     /// splitting there).
     pub fn expand_joined(&mut self, raw: &str) -> Word {
-        match brush_parser::word::parse(raw, &self.opts) {
+        match contained(|| brush_parser::word::parse(raw, &self.opts)) {
             Ok(pieces) => {
                 let mut acc = Acc {
                     no_split: true,
@@ -1166,7 +1166,7 @@ impl<'c> Walker<'c> {
 
     /// Expands a heredoc body (substitutions run); the text when fully known.
     fn expand_heredoc(&mut self, body: &str) -> Option<String> {
-        match brush_parser::word::parse_heredoc(body, &self.opts) {
+        match contained(|| brush_parser::word::parse_heredoc(body, &self.opts)) {
             Ok(pieces) => {
                 let mut acc = Acc {
                     no_split: true,
@@ -1196,7 +1196,7 @@ impl<'c> Walker<'c> {
             ));
             return vec![raw.to_string()];
         }
-        match brush_parser::word::parse_brace_expansions(raw, &self.opts) {
+        match contained(|| brush_parser::word::parse_brace_expansions(raw, &self.opts)) {
             Ok(Some(parts)) => {
                 let mut out = vec![String::new()];
                 if brace_combine(&parts, &mut out) {
@@ -1209,7 +1209,14 @@ impl<'c> Walker<'c> {
                     vec![raw.to_string()]
                 }
             }
-            _ => vec![raw.to_string()],
+            Err(None) => {
+                self.opaque(format!(
+                    "the brace expansion in `{}` crashed the shell parser; not expanded",
+                    crate::classify::clip(raw)
+                ));
+                vec![raw.to_string()]
+            }
+            Ok(None) | Err(Some(_)) => vec![raw.to_string()],
         }
     }
 
@@ -1733,6 +1740,16 @@ fn parse(code: &str, opts: &ParserOptions) -> Result<ast::Program, NoParse> {
             .map_err(|e| NoParse::Syntax(first_line(&e.to_string()).to_owned()))
     });
     parsed.unwrap_or(Err(NoParse::Crashed))
+}
+
+/// Runs one brush-parser call, turning a panic inside it into an error: brush `unwrap`s
+/// numbers that overflow (`4444444444444<x`, `{1..99999999999999999999}`, `~+99999999999999999999`).
+/// The caller then treats the text as unparsed, as for any syntax error.
+fn contained<T, E>(parse: impl FnOnce() -> Result<T, E>) -> Result<T, Option<E>> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) {
+        Ok(result) => result.map_err(Some),
+        Err(_) => Err(None),
+    }
 }
 
 /// Deepest nesting of `(` operator tokens, unclosed ones included.

@@ -55,6 +55,28 @@ fn deep_subshells_are_refused_quickly() {
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
 
+/// brush-parser `unwrap`s numbers that overflow (an fd before a redirect, a brace sequence
+/// bound, a `~+N` directory-stack index). Found by fuzzing: analysis contains the panic and
+/// reports the command as not analysed.
+#[test]
+fn parser_panics_are_contained() {
+    for cmd in [
+        "socat 4444444444444<x",
+        "echo {1..99999999999999999999}",
+        "echo {a..z..99999999999999999999}",
+        "ls ~+99999999999999999999999",
+        "ls ~-99999999999999999999999",
+        "x=$(echo 4444444444444<x)",
+    ] {
+        let a = common::run(cmd);
+        assert!(
+            a.max_severity() >= Severity::Unknown,
+            "{cmd}: {:?}",
+            a.effects
+        );
+    }
+}
+
 #[test]
 fn paths_are_absolute_and_resolved() {
     let a = common::run("cd src && rm -rf ../target/../build ~/x/../y");

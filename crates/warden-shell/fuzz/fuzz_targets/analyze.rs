@@ -5,7 +5,24 @@ use libfuzzer_sys::fuzz_target;
 use warden_core::Severity;
 use warden_shell::{Context, Parse, StaticEnv, analyze};
 
-fuzz_target!(|data: &[u8]| {
+/// brush-parser has `unwrap`s on input (an fd number or brace sequence bound past its integer
+/// type) and Warden contains them: `walk::parse` runs the parser under `catch_unwind` and
+/// reports the command as unparsed (asserted below). libFuzzer's hook aborts on every panic,
+/// caught or not; this one lets panics raised inside brush-parser unwind to that
+/// `catch_unwind` and still aborts on any other panic, Warden's own included.
+fn contain_parser_panics() {
+    let fuzzer_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_parser = info
+            .location()
+            .is_some_and(|l| l.file().contains("brush-parser-"));
+        if !in_parser {
+            fuzzer_hook(info);
+        }
+    }));
+}
+
+fuzz_target!(init: contain_parser_panics(), |data: &[u8]| {
     let Ok(cmd) = std::str::from_utf8(data) else {
         return;
     };
