@@ -563,16 +563,11 @@ fn parse_tail_or_corrupt(line: &[u8], path: &Path) -> Result<(u64, String)> {
     })
 }
 
-/// `$XDG_STATE_HOME/warden`, else `$HOME/.local/state/warden` (relative values are ignored, as
-/// the XDG spec says).
+/// `$XDG_STATE_HOME/warden`, else `$HOME/.local/state/warden` (empty and relative values are
+/// ignored; see [`warden_core::dirs::state_dir`]).
 pub fn default_state_dir() -> Option<PathBuf> {
-    let absolute = |var: &str| {
-        std::env::var_os(var)
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-    };
-    if let Some(state) = absolute("XDG_STATE_HOME") {
-        return Some(state.join("warden"));
-    }
-    absolute("HOME").map(|home| home.join(".local").join("state").join("warden"))
+    warden_core::dirs::state_dir(
+        std::env::var_os("XDG_STATE_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    )
 }

@@ -7,6 +7,7 @@
 
 mod action;
 mod decision;
+pub mod dirs;
 mod effect;
 mod mode;
 mod rule_doc;

@@ -36,13 +36,11 @@ pub use relay::{RelayEnd, RelayOptions, ServerCommand};
 pub use router::{GatewayConfig, Router};
 
 /// The MCP state directory: `$XDG_STATE_HOME/warden/mcp`, or `~/.local/state/warden/mcp`.
-/// `None` when neither `XDG_STATE_HOME` nor `HOME` is set.
+/// `None` when neither is set to an absolute path (see [`warden_core::dirs::state_dir`]).
 pub fn state_dir() -> Option<PathBuf> {
-    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".local/state")
-        }
-    };
-    Some(base.join("warden").join("mcp"))
+    let dir = warden_core::dirs::state_dir(
+        std::env::var_os("XDG_STATE_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    )?;
+    Some(dir.join("mcp"))
 }
