@@ -29,7 +29,10 @@ fn record() -> NewRecord {
 fn bench(c: &mut Criterion) {
     for (name, fsync) in [
         ("open+append (no fsync)", FsyncPolicy::Never),
-        ("open+append (write-behind, the default)", FsyncPolicy::WriteBehind),
+        (
+            "open+append (write-behind, the default)",
+            FsyncPolicy::WriteBehind,
+        ),
         ("open+append (fsync)", FsyncPolicy::Always),
     ] {
         // Benchmarks live next to the build, on the same file system as a real state dir
