@@ -15,7 +15,10 @@ use crate::error::PolicyError;
 use crate::mcp;
 use crate::net::{self, Cidr, Host};
 use crate::paths::{self, PathGlobs};
-use crate::raw::{RawCommandRule, RawPolicy, RawSensitive, RawTeamRule, Sp, TargetKind};
+use crate::raw::{
+    RawCommandRule, RawPolicy, RawSecrets, RawSensitive, RawTeamRule, Sp, TargetKind,
+};
+use crate::secrets::{self, AllowedPath, SecretsLayer};
 use crate::wildcard;
 
 /// Where a policy file sits in the layering.
@@ -181,6 +184,8 @@ pub struct CompiledLayer {
     pub warn_force_push: Option<bool>,
     pub require_pr: Option<bool>,
     pub mcp: Vec<McpRules>,
+    /// `[secrets]` allowlists (loosening: trusted layers only).
+    pub secrets: SecretsLayer,
     pub never: TeamRules,
     pub always_ask: TeamRules,
 }
@@ -241,6 +246,7 @@ pub fn compile(
         warn_force_push: raw.git.warn_force_push.map(|b| b.value),
         require_pr: raw.git.require_pr.map(|b| b.value),
         mcp: Vec::new(),
+        secrets: SecretsLayer::default(),
         never: TeamRules::default(),
         always_ask: TeamRules::default(),
     };
@@ -371,6 +377,8 @@ pub fn compile(
         out.mcp.push(rules);
     }
 
+    out.secrets = c.secrets(&raw.secrets);
+
     for (list, rules, section) in [
         (&raw.never, &mut out.never, "never"),
         (&raw.always_ask, &mut out.always_ask, "always_ask"),
@@ -435,6 +443,45 @@ impl Compiler<'_> {
             );
         }
         RuleId::from(v.to_string())
+    }
+
+    /// `[secrets]`: path patterns parsed like `[filesystem] allow` (case-sensitive), rule ids
+    /// and names resolved against the secret scanner's catalog.
+    fn secrets(&mut self, raw: &RawSecrets) -> SecretsLayer {
+        let mut out = SecretsLayer::default();
+        for (i, p) in raw.allow_paths.iter().enumerate() {
+            match paths::parse_path_pattern(&p.value, false) {
+                Ok(parsed) => out.paths.push((
+                    parsed,
+                    AllowedPath {
+                        pattern: p.value.clone(),
+                        id: self.derived_id("secrets.allow_paths", i),
+                    },
+                )),
+                Err(e) => self.error(p.span.clone(), format!("`{}`: {e}", p.value), path_hint()),
+            }
+        }
+        for r in &raw.allow_rules {
+            match secrets::lookup_rule(&r.value) {
+                Some(rule) => out.rules.push(rule.id),
+                None => {
+                    let hint = match secrets::suggest_rule(&r.value) {
+                        Some(s) => format!(
+                            "did you mean `{s}`? `warden explain` lists every secret rule (SEC…) with its name"
+                        ),
+                        None => "write a secret rule id (`SEC012`) or name (`github-oauth-token`); `warden explain` lists them".into(),
+                    };
+                    self.error(
+                        r.span.clone(),
+                        format!("unknown secret rule `{}` in [secrets] allow_rules", r.value),
+                        Some(hint),
+                    );
+                }
+            }
+        }
+        out.rules.sort_unstable();
+        out.rules.dedup();
+        out
     }
 
     fn command_rule(&mut self, r: &RawCommandRule, section: &str, i: usize, out: &mut TeamRules) {

@@ -56,6 +56,10 @@
 //! allow = ["read:*"]                  # scopes or tool-name globs
 //! deny = ["delete:*"]
 //!
+//! [secrets]                           # trusted layers only: accepted secret-scanner findings
+//! allow_paths = ["tests/fixtures/**", "*.snap"]    # gitignore-style, like [filesystem]
+//! allow_rules = ["SEC010", "generic-password-assignment"]   # ids or names; unknown = error
+//!
 //! [[never]]                           # deny in every mode; one of command/path/host/tool
 //! command = "git push * main"
 //! reason = "pushes to main go through a pull request"
@@ -80,6 +84,7 @@ mod net;
 mod paths;
 mod policy;
 mod raw;
+mod secrets;
 mod wildcard;
 
 pub mod trust;
@@ -88,6 +93,7 @@ pub use compile::Layer;
 pub use error::{Location, PolicyError, PolicyErrors, TrustError};
 pub use load::{LoadOptions, MANAGED_POLICY, SourceOptions, load, load_from_strings};
 pub use policy::{EvalContext, GitPolicy, LayerInfo, Policy};
+pub use secrets::{AllowedPath, SecretsAllow, lookup_rule as lookup_secret_rule};
 pub use trust::TrustStatus;
 
 /// Every built-in policy rule (`FS…`, `NET…`, `GIT…`, `MODE…`, `TOOL…`, `LEAK001`,

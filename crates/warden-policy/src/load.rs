@@ -22,6 +22,11 @@
 //! `production` when no trusted layer sets one), plus any branch an untrusted layer adds.
 //! `warn_force_push` / `require_pr`: true when any trusted layer sets true (built-in: `true` /
 //! `false` when no trusted layer sets them), or an untrusted layer sets true.
+//!
+//! # Secrets allowlists
+//!
+//! `[secrets] allow_paths / allow_rules`: the union of the trusted layers' lists. They only
+//! loosen, so an untrusted layer's are ignored (and listed in [`LayerInfo::ignored`]).
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +37,7 @@ use crate::compile::{self, CompiledLayer, Layer};
 use crate::error::{PolicyError, PolicyErrors};
 use crate::policy::{GitPolicy, LayerInfo, Loaded, Policy};
 use crate::raw;
+use crate::secrets::SecretsAllow;
 use crate::trust;
 
 /// Where policy files are and how the session was started. Build it with
@@ -317,7 +323,19 @@ fn assemble(
 
     let mode = resolve_mode(&layers, &mut infos, mode_override);
     let git = merge_git(&layers);
+    let mut secrets = SecretsAllow::default();
     for (l, info) in layers.iter().zip(infos.iter_mut()) {
+        if l.trusted {
+            secrets.extend(&l.compiled.secrets);
+        } else if !l.compiled.secrets.is_empty() {
+            secrets.ignore(&info.path);
+            let s = &l.compiled.secrets;
+            info.ignored.push(format!(
+                "[secrets] allow_paths ({}) and allow_rules ({}) (the layer is not trusted; run `warden trust` to apply them)",
+                s.paths.len(),
+                s.rules.len()
+            ));
+        }
         if !l.trusted {
             let n = l.compiled.allow_rule_count();
             if n > 0 {
@@ -349,6 +367,7 @@ fn assemble(
         layers,
         infos,
         git,
+        secrets,
         protected_dirs,
     })
 }

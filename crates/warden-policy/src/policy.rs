@@ -9,6 +9,7 @@ use crate::builtin;
 use crate::compile::{CompiledLayer, Layer, RuleInfo, tool_matches};
 use crate::mcp;
 use crate::paths::{self, PathView};
+use crate::secrets::SecretsAllow;
 use crate::wildcard;
 
 /// One MCP allow/ask/deny list: expanded tool patterns with the rule they came from.
@@ -64,6 +65,8 @@ pub struct Policy {
     pub(crate) layers: Vec<Loaded>,
     pub(crate) infos: Vec<LayerInfo>,
     pub(crate) git: GitPolicy,
+    /// The trusted layers' `[secrets]` allowlists, united.
+    pub(crate) secrets: SecretsAllow,
     /// Directories Warden keeps for itself (user policy dir, audit log dir, trust store…).
     pub(crate) protected_dirs: Vec<PathBuf>,
 }
@@ -86,6 +89,13 @@ impl Policy {
     /// The merged `[git]` settings.
     pub fn git(&self) -> &GitPolicy {
         &self.git
+    }
+
+    /// The `[secrets]` allowlists of the trusted layers, united: secret-scanner findings on
+    /// these paths or of these rules are accepted (`warden scan` drops them; the hook lets
+    /// such a file write through). An untrusted project's `[secrets]` is not in it.
+    pub fn secrets_allowlist(&self) -> &SecretsAllow {
+        &self.secrets
     }
 
     /// Which files were loaded, in layer order, trusted or not, and what was ignored.

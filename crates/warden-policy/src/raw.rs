@@ -40,6 +40,7 @@ pub struct RawPolicy {
     pub shell: RawShell,
     pub git: RawGit,
     pub mcp: Vec<RawMcpServer>,
+    pub secrets: RawSecrets,
     pub never: Vec<RawTeamRule>,
     pub always_ask: Vec<RawTeamRule>,
 }
@@ -93,6 +94,15 @@ pub struct RawGit {
     pub protect_branches: Option<Vec<Sp<String>>>,
     pub warn_force_push: Option<Sp<bool>>,
     pub require_pr: Option<Sp<bool>>,
+}
+
+/// `[secrets]`: where the secret scanner's findings are accepted (both lists loosen).
+#[derive(Debug, Default, Clone)]
+pub struct RawSecrets {
+    /// Gitignore-style path globs whose findings are dropped.
+    pub allow_paths: Vec<Sp<String>>,
+    /// Secret rule ids (`SEC012`) or names (`generic-password`) whose findings are dropped.
+    pub allow_rules: Vec<Sp<String>>,
 }
 
 /// `[mcp.servers.NAME]`.
@@ -181,6 +191,7 @@ const TOP_KEYS: &[&str] = &[
     "shell",
     "git",
     "mcp",
+    "secrets",
     "never",
     "always_ask",
 ];
@@ -276,6 +287,11 @@ impl Walker<'_> {
                     p.mcp.push(server);
                 }
             }
+        }
+        if let Some(t) = self.section(top, "secrets") {
+            self.check_keys(t, "[secrets]", &["allow_paths", "allow_rules"]);
+            p.secrets.allow_paths = self.opt_strings(t, "allow_paths", "secrets.allow_paths");
+            p.secrets.allow_rules = self.opt_strings(t, "allow_rules", "secrets.allow_rules");
         }
         if let Some(v) = get(top, "never") {
             p.never = self.rule_list(v, "never", Self::team_rule);
@@ -647,7 +663,7 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 }
 
 /// The allowed key nearest to a misspelt one, when it is close enough to be a typo.
-fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     allowed
         .iter()
         .map(|a| (edit_distance(key, a), *a))
@@ -657,7 +673,7 @@ fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Levenshtein distance over characters (keys are short).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().take(64).collect();
     let b: Vec<char> = b.chars().take(64).collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -710,6 +726,9 @@ protect_branches = ["main"]
 require_pr = true
 [mcp.servers.github]
 allow = ["read:*"]
+[secrets]
+allow_paths = ["tests/fixtures/**", "*.snap"]
+allow_rules = ["SEC012", "generic-password-assignment"]
 [[never]]
 command = "psql *prod*"
 reason = "no prod"
@@ -722,5 +741,36 @@ reason = "no prod"
         let src = "mode = 3\nbogus = 1\n[filesystem]\nalow = []\n[[never]]\nreason = \"r\"\n";
         let e = errs(src);
         assert_eq!(e.len(), 4, "{e:?}");
+    }
+
+    #[test]
+    fn secrets_section_shape() {
+        let cases: &[(&str, &[&str])] = &[
+            ("[secrets]\nallow_paths = \"*.snap\"\n", &[]),
+            (
+                "[secrets]\nallow_path = []\n",
+                &["unknown key `allow_path` in [secrets]"],
+            ),
+            (
+                "[secrets]\nallow_rules = 12\n",
+                &["expected a list of strings for secrets.allow_rules, found an integer"],
+            ),
+            (
+                "secrets = 1\n",
+                &["expected a [secrets] table, found an integer"],
+            ),
+        ];
+        for (src, want) in cases {
+            assert_eq!(errs(src), *want, "{src}");
+        }
+        let mut e = Vec::new();
+        let p = parse(
+            Path::new("p.toml"),
+            "[secrets]\nallow_paths = [\"a/**\", \"*.snap\"]\nallow_rules = [\"SEC001\"]\n",
+            &mut e,
+        );
+        assert!(e.is_empty());
+        assert_eq!(p.secrets.allow_paths.len(), 2);
+        assert_eq!(p.secrets.allow_rules[0].value, "SEC001");
     }
 }
