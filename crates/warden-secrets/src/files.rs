@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::archive;
 use crate::engine::Scanner;
 use crate::error::Error;
+use crate::finding::Finding;
 use crate::options::{Progress, ScanOptions, Suppressor};
 use crate::report::{Located, Note, Report};
 
@@ -260,6 +261,26 @@ impl FileScan<'_> {
         let out = self.scan_stream(&mut file, display, explicit);
         Progress::add(self.options.progress.as_ref(), 1, out.stats.bytes);
         out
+    }
+
+    /// Whether [`FileScan::scan_stream`] would read a stream named `display` that starts with
+    /// `head` as text, rather than skip it as binary or as a minified bundle.
+    pub(crate) fn reads_as_text(&self, display: &str, head: &[u8]) -> bool {
+        let name = file_name(display);
+        memchr::memchr(0, &head[..head.len().min(BINARY_SNIFF)]).is_none()
+            && !(self.options.skip_minified
+                && (minified_by_name(name) || minified_by_shape(name, head)))
+    }
+
+    /// The secrets in `text`, whole lines of a stream named `display`, filtered as
+    /// [`FileScan::scan_stream`] filters them (no lockfile integrity-hash lines).
+    pub(crate) fn scan_lines(&self, text: &[u8], display: &str) -> Vec<Finding> {
+        let lockfile = self.options.skip_lockfile_hashes && LOCKFILES.contains(&file_name(display));
+        let mut findings = self.scanner.scan_bytes(text);
+        if lockfile {
+            findings.retain(|f| !on_hash_line(text, f.byte_range.start));
+        }
+        findings
     }
 
     /// Scan one stream (a file or an archive entry) in chunks.

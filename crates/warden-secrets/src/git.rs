@@ -1,7 +1,6 @@
 //! Reading a repository through `gix`: tips and ranges, commit walks, tree diffs that list the
 //! blobs a commit introduced, and commit metadata.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use gix::ObjectId;
@@ -20,6 +19,22 @@ pub(crate) fn open(dir: &Path) -> Result<gix::Repository, Error> {
     gix::discover(dir).map_err(|_| Error::NotARepository {
         path: dir.to_owned(),
     })
+}
+
+/// Open the repository containing `dir` for reading every object in it: an object (or a delta
+/// base) larger than `max_object_bytes` is an error rather than an allocation of any size a
+/// crafted pack declares.
+pub(crate) fn open_bounded(dir: &Path, max_object_bytes: u64) -> Result<gix::Repository, Error> {
+    let mut trust = gix::sec::trust::Mapping::<gix::open::Options>::default();
+    // Repositories of reduced trust keep gix's own, lower, default limit.
+    trust.full = trust
+        .full
+        .config_overrides([format!("gitoxide.objects.allocLimit={max_object_bytes}")]);
+    gix::ThreadSafeRepository::discover_opts(dir, Default::default(), trust)
+        .map(gix::Repository::from)
+        .map_err(|_| Error::NotARepository {
+            path: dir.to_owned(),
+        })
 }
 
 /// A named starting point of history: a branch, tag, remote branch, stash entry or HEAD.
@@ -202,76 +217,139 @@ pub(crate) struct Introduced {
 }
 
 /// The blobs `tree` introduces relative to `parents` (all of them, for a root commit).
+///
+/// Both sides of each directory are walked together in git's tree order, so a subtree whose id
+/// is unchanged in some parent is skipped without being read, and a path is built only for an
+/// entry that changed.
 pub(crate) fn introduced(
     repo: &gix::Repository,
     tree: ObjectId,
     parents: &[ObjectId],
-) -> Result<Vec<Introduced>, Error> {
-    let mut out = Vec::new();
+    out: &mut Vec<Introduced>,
+) -> Result<(), Error> {
     let olds: Vec<Option<ObjectId>> = parents.iter().map(|p| Some(*p)).collect();
-    diff_dir(repo, tree, &olds, String::new(), 0, &mut out)?;
-    Ok(out)
+    let mut prefix = String::new();
+    diff_dir(repo, tree, &olds, &mut prefix, 0, out)
+}
+
+/// One entry of a tree, borrowed from the tree's data.
+struct EntryRef<'a> {
+    name: &'a [u8],
+    kind: EntryKind,
+    id: &'a gix::oid,
+}
+
+impl EntryRef<'_> {
+    /// Whether git sorts this entry as a directory (with an implicit trailing `/`).
+    fn sorts_as_dir(&self) -> bool {
+        self.kind == EntryKind::Tree
+    }
+}
+
+/// Git's tree order: names compared bytewise, a directory's name followed by `/`.
+fn tree_order(a: &EntryRef<'_>, b: &EntryRef<'_>) -> std::cmp::Ordering {
+    let n = a.name.len().min(b.name.len());
+    a.name[..n].cmp(&b.name[..n]).then_with(|| {
+        let next = |e: &EntryRef<'_>| {
+            e.name
+                .get(n)
+                .copied()
+                .or_else(|| e.sorts_as_dir().then_some(b'/'))
+        };
+        next(a).cmp(&next(b))
+    })
+}
+
+fn parse_tree<'a>(data: &'a [u8], hash: gix::hash::Kind) -> Result<Vec<EntryRef<'a>>, Error> {
+    gix::objs::TreeRefIter::from_bytes(data, hash)
+        .map(|entry| {
+            let entry = entry.map_err(Error::git)?;
+            Ok(EntryRef {
+                name: entry.filename.as_bytes(),
+                kind: entry.mode.kind(),
+                id: entry.oid,
+            })
+        })
+        .collect()
 }
 
 fn diff_dir(
     repo: &gix::Repository,
     new: ObjectId,
     olds: &[Option<ObjectId>],
-    prefix: String,
+    prefix: &mut String,
     depth: usize,
     out: &mut Vec<Introduced>,
 ) -> Result<(), Error> {
     if depth > MAX_TREE_DEPTH {
         return Ok(());
     }
-    let entries = tree_entries(repo, new)?;
-    let old_maps: Vec<HashMap<BString, (EntryKind, ObjectId)>> = olds
+    let hash = repo.object_hash();
+    let new_tree = repo.find_object(new).map_err(Error::git)?;
+    let old_trees = olds
         .iter()
-        .map(|old| match old {
-            Some(id) => tree_entries(repo, *id).map(|es| {
-                es.into_iter()
-                    .map(|e| (e.name, (e.kind, e.id)))
-                    .collect::<HashMap<_, _>>()
-            }),
-            None => Ok(HashMap::new()),
+        .map(|old| {
+            old.map(|id| repo.find_object(id).map_err(Error::git))
+                .transpose()
         })
-        .collect::<Result<_, _>>()?;
-    for entry in entries {
-        let unchanged = old_maps
-            .iter()
-            .any(|m| m.get(&entry.name).is_some_and(|(_, id)| *id == entry.id));
-        if unchanged {
+        .collect::<Result<Vec<_>, Error>>()?;
+    let old_entries = old_trees
+        .iter()
+        .map(|tree| {
+            tree.as_ref()
+                .map_or(Ok(Vec::new()), |t| parse_tree(&t.data, hash))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    // One cursor per parent: both sides are sorted the same way, so each advances monotonically.
+    // An unsorted (malformed) tree only makes entries look new: they are scanned, not skipped.
+    let mut cursors = vec![0usize; old_entries.len()];
+    let mut matches: Vec<Option<&EntryRef<'_>>> = vec![None; old_entries.len()];
+    for entry in gix::objs::TreeRefIter::from_bytes(&new_tree.data, hash) {
+        let entry = entry.map_err(Error::git)?;
+        let entry = EntryRef {
+            name: entry.filename.as_bytes(),
+            kind: entry.mode.kind(),
+            id: entry.oid,
+        };
+        for ((olds, cursor), found) in old_entries.iter().zip(&mut cursors).zip(&mut matches) {
+            while olds
+                .get(*cursor)
+                .is_some_and(|o| tree_order(o, &entry).is_lt())
+            {
+                *cursor += 1;
+            }
+            *found = olds
+                .get(*cursor)
+                .filter(|o| o.name == entry.name && o.sorts_as_dir() == entry.sorts_as_dir());
+        }
+        if matches.iter().flatten().any(|o| o.id == entry.id) {
             continue;
         }
-        let path = if prefix.is_empty() {
-            entry.name.to_str_lossy().into_owned()
-        } else {
-            format!("{prefix}/{}", entry.name.to_str_lossy())
-        };
+        let kept = prefix.len();
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(&entry.name.to_str_lossy());
         match entry.kind {
             EntryKind::Tree => {
-                let sub_olds: Vec<Option<ObjectId>> = old_maps
-                    .iter()
-                    .map(|m| match m.get(&entry.name) {
-                        Some((EntryKind::Tree, id)) => Some(*id),
-                        _ => None,
-                    })
-                    .collect();
-                diff_dir(repo, entry.id, &sub_olds, path, depth + 1, out)?;
+                let sub_olds: Vec<Option<ObjectId>> =
+                    matches.iter().map(|m| m.map(|o| o.id.to_owned())).collect();
+                diff_dir(repo, entry.id.to_owned(), &sub_olds, prefix, depth + 1, out)?;
             }
             EntryKind::Blob | EntryKind::BlobExecutable => {
-                let previous = old_maps.first().and_then(|m| match m.get(&entry.name) {
-                    Some((EntryKind::Blob | EntryKind::BlobExecutable, id)) => Some(*id),
-                    _ => None,
+                let previous = matches.first().copied().flatten().and_then(|o| {
+                    matches!(o.kind, EntryKind::Blob | EntryKind::BlobExecutable)
+                        .then(|| o.id.to_owned())
                 });
                 out.push(Introduced {
-                    path,
-                    blob: entry.id,
+                    path: prefix.clone(),
+                    blob: entry.id.to_owned(),
                     previous,
                 });
             }
             EntryKind::Link | EntryKind::Commit => {}
         }
+        prefix.truncate(kept);
     }
     Ok(())
 }
