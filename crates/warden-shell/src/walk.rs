@@ -568,6 +568,16 @@ impl<'c> Walker<'c> {
         // Text that is not arithmetic (`$((cmd))`, `((cmd))`) is an error in bash but a
         // command substitution or subshell in other readings: analyse it as commands too.
         let sanitized = expr.replace(['$', '{', '}', '"', '\'', '`'], "");
+        // brush's arithmetic grammar retries every array subscript once per assignment
+        // operator, without memoising: each level of `a[b[c[…]]]` multiplies the work by ~14.
+        let (depth, len) = (subscript_depth(&sanitized), sanitized.len());
+        if depth > 2 || (depth == 2 && len > 4096) {
+            self.opaque(format!(
+                "an arithmetic expression nests array subscripts {depth} deep; not analysed"
+            ));
+            fallback::scan(self, expr);
+            return;
+        }
         if contained(|| brush_parser::arithmetic::parse(&sanitized)).is_err() {
             self.nested(
                 expr,
@@ -1750,6 +1760,23 @@ fn contained<T, E>(parse: impl FnOnce() -> Result<T, E>) -> Result<T, Option<E>>
         Ok(result) => result.map_err(Some),
         Err(_) => Err(None),
     }
+}
+
+/// Deepest nesting of `[` in an arithmetic expression, unclosed ones included.
+fn subscript_depth(expr: &str) -> usize {
+    let mut depth: usize = 0;
+    let mut max = 0;
+    for b in expr.bytes() {
+        match b {
+            b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Deepest nesting of `(` operator tokens, unclosed ones included.

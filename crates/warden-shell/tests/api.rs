@@ -40,6 +40,10 @@ fn deep_subshells_are_refused_quickly() {
         // Unclosed braces before a comma: brush's brace expansion backtracks exponentially.
         format!(" /tmp/*{},{{{{{{\n", "{".repeat(45)),
         format!("echo {}b", "{a,".repeat(30)),
+        // Nested array subscripts: brush's arithmetic grammar retries each level ~14 times.
+        format!("echo $(( {}1{} ))", "a[".repeat(12), "]".repeat(12)),
+        format!("echo $(( {}1 ))", "a[".repeat(12)),
+        "echo $(( inRRRRRRRR -zy[CCC[v[CCCCCC<CCCCCC[[[stad=\u{0}222222px ))".to_owned(),
     ] {
         let a = common::run(&cmd);
         assert_ne!(a.parse, Parse::Complete, "{cmd}");
@@ -52,6 +56,15 @@ fn deep_subshells_are_refused_quickly() {
     // Real nesting well past anything people write still parses.
     let ten = format!("{}echo hi{}", "(".repeat(10), ")".repeat(10));
     assert_eq!(common::run(&ten).parse, Parse::Complete);
+    // Arithmetic as people write it still parses.
+    for ok in [
+        "echo $(( a[i+1] * 2 ))",
+        "echo $(( a[b[1]] + c[2] ))",
+        "(( n[i] += 1 ))",
+    ] {
+        assert_eq!(common::run(ok).parse, Parse::Complete, "{ok}");
+        assert_eq!(common::run(ok).max_severity(), Severity::ReadOnly, "{ok}");
+    }
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
 
