@@ -1,6 +1,11 @@
 //! `warden scan`: secrets in files, the staged change, a diff range or git history.
 //!
 //! Exit codes (PRODUCT.md): 0 no findings, 1 findings, 2 error.
+//!
+//! The scanned project's policy applies: its `[secrets] allow_rules` and `allow_paths` (from
+//! trusted layers only) drop findings, exactly as they let file writes through in the hook.
+//! A policy that does not load stops the scan (exit 2): a broken file never silently changes
+//! what is reported.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -9,10 +14,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use warden_policy::{EvalContext, LoadOptions, Policy};
 use warden_secrets::{
     Baseline, DiffTarget, Progress, Report, ScanOptions, Scanner, scan_diff, scan_history,
     scan_paths, short_id,
 };
+
+use crate::env;
 
 /// Exit code: no findings.
 const CLEAN: u8 = 0;
@@ -94,6 +102,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn scan(args: &Args) -> anyhow::Result<u8> {
+    let history_like = args.staged || args.diff.is_some() || args.history.is_some();
+    if history_like && args.paths.len() > 1 {
+        anyhow::bail!("--staged, --diff and --history take at most one PATH: the repository");
+    }
+    let cwd = env::current_dir();
+    let allow = match PolicyAllowlist::load(args, &cwd) {
+        Ok(allow) => allow,
+        Err(errors) => {
+            error_text(&format!(
+                "the policy cannot be loaded, so the scan does not run:\n{errors}"
+            ));
+            return Ok(ERROR);
+        }
+    };
+    allow.note_ignored();
     let mut options = ScanOptions {
         honor_inline_allow: !args.no_inline_allow,
         skip_minified: !args.include_minified,
@@ -101,6 +124,7 @@ fn scan(args: &Args) -> anyhow::Result<u8> {
         archives: !args.no_archives,
         max_file_bytes: args.max_file_size,
         threads: args.threads.unwrap_or(0),
+        rule_allowlist: allow.rules(),
         ..ScanOptions::default()
     };
     if let (Some(path), false) = (&args.baseline, args.update_baseline) {
@@ -112,10 +136,6 @@ fn scan(args: &Args) -> anyhow::Result<u8> {
 
     let scanner = Scanner::builtin();
     let repo_dir = || -> &Path { args.paths.first().map_or(Path::new("."), PathBuf::as_path) };
-    if (args.staged || args.diff.is_some() || args.history.is_some()) && args.paths.len() > 1 {
-        bar.stop();
-        anyhow::bail!("--staged, --diff and --history take at most one PATH: the repository");
-    }
     let started = Instant::now();
     let result = if args.staged {
         scan_diff(scanner, repo_dir(), &DiffTarget::Staged, &options)
@@ -133,8 +153,14 @@ fn scan(args: &Args) -> anyhow::Result<u8> {
         scan_paths(scanner, &args.paths, &options)
     };
     bar.stop();
-    let report = result?;
+    let mut report = result?;
     let elapsed = started.elapsed();
+    let base = if history_like {
+        repository_root(&cwd.join(repo_dir()))
+    } else {
+        cwd.clone()
+    };
+    allow.drop_allowed_paths(&mut report, &base);
 
     if args.update_baseline {
         if let Some(path) = &args.baseline {
@@ -174,6 +200,101 @@ fn scan(args: &Args) -> anyhow::Result<u8> {
     } else {
         FOUND
     })
+}
+
+/// The `[secrets]` allowlist of the scanned project's policy.
+struct PolicyAllowlist {
+    policy: Policy,
+    eval: EvalContext,
+}
+
+impl PolicyAllowlist {
+    /// Loads the policy of the project being scanned: the one holding the first PATH (the
+    /// current directory when none is given). The mode plays no part in a scan, so
+    /// `WARDEN_MODE` is not read.
+    fn load(args: &Args, cwd: &Path) -> Result<PolicyAllowlist, warden_policy::PolicyErrors> {
+        let target = args
+            .paths
+            .first()
+            .map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
+        let dir = if target.is_file() {
+            target
+                .parent()
+                .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+        } else {
+            target
+        };
+        let ctx = env::context(&dir);
+        let options = LoadOptions {
+            mode_override: None,
+            env_error: None,
+            ..LoadOptions::from_env(Some(ctx.project_root.clone()))
+        };
+        let policy = warden_policy::load(&options)?;
+        Ok(PolicyAllowlist {
+            policy,
+            eval: EvalContext {
+                cwd: cwd.to_path_buf(),
+                project_root: ctx.project_root,
+                home: ctx.home,
+            },
+        })
+    }
+
+    /// The allowlisted rules, as canonical ids, for [`ScanOptions::rule_allowlist`].
+    fn rules(&self) -> Vec<String> {
+        self.policy
+            .secrets_allowlist()
+            .rules()
+            .iter()
+            .map(|id| (*id).to_owned())
+            .collect()
+    }
+
+    /// Drops the findings whose file the policy's `allow_paths` cover. `base` is the
+    /// directory the report's paths are relative to (the current directory for path scans,
+    /// the repository root for staged, diff and history scans). A finding inside an archive
+    /// (`bundle.zip!inner/file`) is dropped when either the entry or the archive is covered.
+    fn drop_allowed_paths(&self, report: &mut Report, base: &Path) {
+        let allow = self.policy.secrets_allowlist();
+        if allow.paths().is_empty() {
+            return;
+        }
+        let eval = EvalContext {
+            cwd: base.to_path_buf(),
+            ..self.eval.clone()
+        };
+        let before = report.findings.len();
+        report.findings.retain(|located| {
+            let path = located.path.as_str();
+            let covered = allow.allows_path(Path::new(path), &eval)
+                || path
+                    .split_once('!')
+                    .is_some_and(|(outer, _)| allow.allows_path(Path::new(outer), &eval));
+            !covered
+        });
+        report.stats.suppressed_allowlist += (before - report.findings.len()) as u64;
+    }
+
+    /// Says on stderr which policy files' `[secrets]` sections were ignored (not trusted).
+    fn note_ignored(&self) {
+        for path in self.policy.secrets_allowlist().ignored() {
+            note(&format!(
+                "note: {}: its [secrets] allowlist is ignored because the file is not trusted \
+                 (run `warden trust` to apply it)",
+                path.display()
+            ));
+        }
+    }
+}
+
+/// The root of the git repository holding `dir` (the nearest ancestor with a `.git`), else
+/// `dir` itself.
+fn repository_root(dir: &Path) -> PathBuf {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map_or_else(|| dir.clone(), Path::to_path_buf)
 }
 
 fn pretty(value: &serde_json::Value) -> String {
@@ -289,6 +410,11 @@ fn write_stdout(text: &str) {
 #[allow(clippy::print_stderr)]
 fn note(message: &str) {
     eprintln!("warden: {message}");
+}
+
+#[allow(clippy::print_stderr)]
+fn error_text(message: &str) {
+    eprintln!("warden: error: {message}");
 }
 
 #[allow(clippy::print_stderr)]
