@@ -291,3 +291,37 @@ fn hook_allows_a_fixture_write_on_a_trusted_allowlisted_path_only() {
     assert_eq!(out.answer, Answer::Deny, "{}", out.stdout);
     assert!(out.reason().contains("LEAK001"), "{}", out.reason());
 }
+
+/// The commented `[secrets]` example in the `warden init` template is a valid policy once
+/// uncommented (its rule names exist), and does what it says.
+#[test]
+fn the_template_example_loads_when_uncommented() {
+    let template = include_str!("../templates/policy.toml").replace("{{mode}}", "tool");
+    let mut uncommented = 0;
+    let text: String = template
+        .lines()
+        .map(|line| {
+            match line.strip_prefix("# ").filter(|rest| {
+                rest.starts_with("[secrets]")
+                    || rest.starts_with("allow_paths")
+                    || rest.starts_with("allow_rules")
+            }) {
+                Some(rest) => {
+                    uncommented += 1;
+                    format!("{rest}\n")
+                }
+                None => format!("{line}\n"),
+            }
+        })
+        .collect();
+    assert_eq!(uncommented, 3, "the template's [secrets] example changed");
+    let (sb, _) = project_with_fixture(None);
+    sb.write_user_policy(&text);
+    sb.write_project(
+        "src/__snapshots__/view.snap",
+        &format!("key: {}\n", fake_github_token()),
+    );
+    let (out, report) = scan(&sb, &["src/__snapshots__"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(report["stats"]["suppressed_allowlist"], 1, "{report}");
+}
