@@ -12,6 +12,8 @@
 # (bench/secrets/score.py). Every tool gets a warm-up run first (Kingfisher compiles and caches
 # its rule database) and a warm page cache. Environment:
 #   SIZE_MB   corpus size (default 300)      COMMITS   history length (default 3000)
+#   RUNS      history runs per tool, interleaved (default 3)   FILE_RUNS  the same for files (1)
+#             (the table shows the median wall and CPU time: the machine may be shared)
 #   WORK      scratch directory (default: a new /tmp/warden-bench.*)
 #   PEERS     where the peers are installed (default: $WORK/peers; reuse it across runs)
 #   WARDEN    a warden binary to use instead of building one
@@ -21,6 +23,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 SIZE_MB="${SIZE_MB:-300}"
 COMMITS="${COMMITS:-3000}"
+RUNS="${RUNS:-3}"
+FILE_RUNS="${FILE_RUNS:-1}"
 WORK="${WORK:-$(mktemp -d /tmp/warden-bench.XXXXXX)}"
 PEERS="${PEERS:-$WORK/peers}"
 mkdir -p "$WORK" "$PEERS"
@@ -67,21 +71,28 @@ tar cf - -C "$WORK" corpus repo >/dev/null
 
 timed() { # timed NAME CMD...: run under /usr/bin/time -v, stdout to NAME.out unless the tool writes it
   local name="$1"; shift
-  log "running $name"
-  /usr/bin/time -v -o "$WORK/$name.time" "$@" >"$WORK/$name.stdout" 2>"$WORK/$name.stderr" || true
+  log "running $name (run $run, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  /usr/bin/time -v -o "$WORK/$name.time.$run" "$@" >"$WORK/$name.stdout" 2>"$WORK/$name.stderr" || true
 }
 
 cd "$WORK"
-timed warden.files "$WARDEN" scan corpus --format json --output warden.files.out
-timed gitleaks.files "$GITLEAKS" dir corpus --no-banner --exit-code 0 -f json -r gitleaks.files.out
-timed kingfisher.files "$KINGFISHER" scan corpus --no-validate --no-update-check --git-history none -f jsonl -o kingfisher.files.out
-if [[ -x "$RIPSECRETS" ]]; then
-  timed ripsecrets.files "$RIPSECRETS" corpus
-  mv ripsecrets.files.stdout ripsecrets.files.out
-fi
-timed warden.history "$WARDEN" scan repo --history --format json --output warden.history.out
-timed gitleaks.history "$GITLEAKS" git repo --no-banner --exit-code 0 -f json -r gitleaks.history.out
-timed kingfisher.history "$KINGFISHER" scan repo --no-validate --no-update-check --git-history full -f jsonl -o kingfisher.history.out
+rm -f ./*.time ./*.time.*
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" > load.txt
+for run in $(seq 1 "$FILE_RUNS"); do
+  timed warden.files "$WARDEN" scan corpus --format json --output warden.files.out
+  timed gitleaks.files "$GITLEAKS" dir corpus --no-banner --exit-code 0 -f json -r gitleaks.files.out
+  timed kingfisher.files "$KINGFISHER" scan corpus --no-validate --no-update-check --git-history none -f jsonl -o kingfisher.files.out
+  if [[ -x "$RIPSECRETS" ]]; then
+    timed ripsecrets.files "$RIPSECRETS" corpus
+    mv ripsecrets.files.stdout ripsecrets.files.out
+  fi
+done
+for run in $(seq 1 "$RUNS"); do
+  timed warden.history "$WARDEN" scan repo --history --format json --output warden.history.out
+  timed gitleaks.history "$GITLEAKS" git repo --no-banner --exit-code 0 -f json -r gitleaks.history.out
+  timed kingfisher.history "$KINGFISHER" scan repo --no-validate --no-update-check --git-history full -f jsonl -o kingfisher.history.out
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> load.txt
 
 log "results (work directory: $WORK)"
-python3 "$here/score.py" "$WORK" | tee "$WORK/results.md"
+{ python3 "$here/score.py" "$WORK"; echo; sed 's/^/- /' "$WORK/load.txt"; } | tee "$WORK/results.md"

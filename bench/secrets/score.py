@@ -9,9 +9,11 @@ A finding matches a planted secret when it names the same file and a line of the
 when the tool reports commits. Every other distinct (file, line) reported is a false positive.
 """
 
+import glob
 import json
 import os
 import re
+import statistics
 import sys
 
 PEM_SPAN = 27
@@ -87,9 +89,10 @@ def score(findings, truth):
 
 
 def peak_and_wall(path):
-    peak_kb, wall = None, None
+    """Peak RSS (KB), wall seconds and CPU seconds (user + system) from `/usr/bin/time -v`."""
+    peak_kb, wall, cpu = None, None, 0.0
     if not os.path.exists(path):
-        return None, None
+        return None, None, None
     with open(path, errors="replace") as fh:
         for line in fh:
             line = line.strip()
@@ -99,7 +102,16 @@ def peak_and_wall(path):
                 t = line.split("):", 1)[1].strip()
                 parts = [float(x) for x in t.split(":")]
                 wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-    return peak_kb, wall
+            elif line.startswith(("User time (seconds)", "System time (seconds)")):
+                cpu += float(line.split(":")[1])
+    return peak_kb, wall, cpu
+
+
+def runs(work, tool, target):
+    """Every run's (peak, wall, cpu): NAME.time, or NAME.time.1, NAME.time.2, ... when repeated."""
+    base = os.path.join(work, f"{tool}.{target}.time")
+    paths = sorted(glob.glob(base + ".*")) or [base]
+    return [r for r in (peak_and_wall(p) for p in paths) if r[1] is not None]
 
 
 def main():
@@ -114,24 +126,27 @@ def main():
         results = {}
         for tool in ("warden", "gitleaks", "kingfisher", "ripsecrets"):
             out = os.path.join(work, f"{tool}.{target}.out")
-            timef = os.path.join(work, f"{tool}.{target}.time")
-            if not os.path.exists(timef):
+            measured = runs(work, tool, target)
+            if not measured:
                 continue
-            peak, wall = peak_and_wall(timef)
+            # The median run (wall and CPU separately); the largest peak.
+            wall = statistics.median(r[1] for r in measured)
+            cpu = statistics.median(r[2] for r in measured)
+            peak = max(r[0] or 0 for r in measured)
             tp, fp = score(parse(tool, out, root), truth)
-            results[tool] = (wall, peak, tp, fp)
-        for tool, (wall, peak, tp, fp) in results.items():
+            results[tool] = (wall, peak, tp, fp, cpu, len(measured))
+        for tool, (wall, peak, tp, fp, cpu, n) in results.items():
             mbs = size / 1048576 / wall if wall else 0
             ratios = []
             for peer in ("gitleaks", "kingfisher"):
                 if peer != tool and peer in results and results[peer][0] and wall:
                     ratios.append(f"{results[peer][0] / wall:.1f}x {peer}")
             rows.append(
-                f"| {target} | {tool} | {wall:.2f} | {mbs:.1f} | {peak / 1024:.0f} | "
+                f"| {target} | {tool} | {wall:.2f} | {cpu:.2f} | {n} | {mbs:.1f} | {peak / 1024:.0f} | "
                 f"{tp}/{len(truth)} ({100 * tp / max(len(truth), 1):.1f}%) | {fp} | {', '.join(ratios)} |"
             )
-    print("| target | tool | wall s | MB/s | peak RSS MB | recall | false positives | speed vs peers |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| target | tool | wall s | CPU s | runs | MB/s | peak RSS MB | recall | false positives | speed vs peers |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(row)
 
