@@ -77,10 +77,12 @@ fn looks_numeric(h: &str) -> bool {
     if last.is_empty() {
         return false;
     }
-    last.bytes().all(|b| b.is_ascii_digit())
-        || (last.len() >= 2
-            && last[..2].eq_ignore_ascii_case("0x")
-            && last[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+    // Bytes, not `str` slices: the label may start with a multi-byte character.
+    let bytes = last.as_bytes();
+    bytes.iter().all(u8::is_ascii_digit)
+        || (bytes.len() >= 2
+            && bytes[..2].eq_ignore_ascii_case(b"0x")
+            && bytes[2..].iter().all(u8::is_ascii_hexdigit))
 }
 
 /// `inet_aton` semantics: one to four parts, each decimal, octal (leading `0`) or hex
@@ -440,6 +442,27 @@ pub fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing: a last label starting with a multi-byte character was sliced
+    /// inside it.
+    #[test]
+    fn numeric_check_on_non_ascii_labels() {
+        for (host, numeric) in [
+            ("a.\u{feff}x", false),
+            ("\u{feff}", false),
+            ("é0", false),
+            ("x.0x7f", true),
+            ("x.0X", true),
+            ("x.12", true),
+            ("x.0xé", false),
+        ] {
+            assert_eq!(looks_numeric(host), numeric, "{host:?}");
+        }
+        assert!(matches!(
+            parse_host("a.\u{feff}x"),
+            Host::Name(_) | Host::Malformed(_)
+        ));
+    }
 
     fn v4(s: &str) -> Option<Ipv4Addr> {
         parse_ipv4_loose(s)

@@ -139,4 +139,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = policy.mcp_tool("github", line);
     let _ = policy.is_secret_path(std::path::Path::new(line), &ctx);
+    // `[secrets]`: only a trusted layer's allowlist may count.
+    let allow = policy.secrets_allowlist();
+    if !opts.project_trusted {
+        assert!(allow.is_empty());
+    }
+    let _ = allow.allows(line, Some(std::path::Path::new(line)), &ctx);
 });
