@@ -9,9 +9,19 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use warden_secrets::rules::{by_name, synth::synthesize};
 
+/// The binary with a throwaway home: `scan` loads the user's policy and writes the audit
+/// log, so neither may come from the machine running the tests.
 fn warden() -> Command {
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| tempfile::tempdir().unwrap()).path();
     let mut command = Command::new(env!("CARGO_BIN_EXE_warden"));
-    command.env("NO_COLOR", "1");
+    command
+        .env("NO_COLOR", "1")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env_remove("WARDEN_POLICY")
+        .env_remove("WARDEN_MODE");
     command
 }
 
