@@ -34,10 +34,13 @@ use crate::report::{CommitInfo, Located, Note, Report, Stats};
 /// Largest blob read; larger ones get a note.
 const MAX_BLOB_BYTES: u64 = 256 * 1024 * 1024;
 /// Object cache per tree-diffing worker, for trees shared between neighbouring commits.
-const OBJECT_CACHE_BYTES: usize = 16 * 1024 * 1024;
-/// Delta-base cache shared by the workers: objects are stored as deltas of one another, so
-/// resolving them without a cache inflates the same bases again and again.
-const PACK_CACHE_BYTES: usize = 64 * 1024 * 1024;
+const OBJECT_CACHE_BYTES: usize = 8 * 1024 * 1024;
+/// Delta-base cache shared by the tree-diffing workers: trees are stored as deltas of one
+/// another, so resolving them without a cache inflates the same bases again and again.
+const TREE_PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// Delta-base cache of the blob reader: it holds each blob's delta base (read just before it)
+/// and, usually, the previous version of the file it changed.
+const BLOB_PACK_CACHE_BYTES: usize = 32 * 1024 * 1024;
 /// Lines of context scanned before and after each run of added lines: enough for the
 /// multi-line formats (a key block's BEGIN/END lines, a credentials file's key-id line, a
 /// service-account JSON's `"type"` field) when only their secret lines changed.
@@ -107,7 +110,7 @@ fn scan_commits(
         .map(|(id, data)| (*id, data.tree))
         .collect();
     let order = pack_order(sync, commits.iter().map(|c| c.tree));
-    let cache = SharedPackCache::new(PACK_CACHE_BYTES);
+    let cache = SharedPackCache::new(TREE_PACK_CACHE_BYTES);
     // One contiguous run of that order per worker; the runs share the delta-base cache.
     let run_len = order
         .len()
@@ -189,7 +192,7 @@ fn scan_commits(
     let scanned: Vec<(usize, Stats, Vec<Note>, Vec<Finding>)> = std::thread::scope(|scope| {
         let jobs = &jobs;
         scope.spawn(move || {
-            let cache = SharedPackCache::new(PACK_CACHE_BYTES);
+            let cache = SharedPackCache::new(BLOB_PACK_CACHE_BYTES);
             let repo = reader(sync, &cache, 0);
             let mut last: Option<(ObjectId, Blob)> = None;
             for (ix, job) in jobs.iter().enumerate() {
