@@ -16,7 +16,7 @@ pub struct ScanOptions {
     /// Gitignore-style globs of paths whose findings are dropped (`tests/fixtures/**`,
     /// `*.snap`). A glob without `/` matches a file name at any depth.
     pub path_allowlist: Vec<String>,
-    /// Rule ids (`SEC012`) or names (`generic-password`) whose findings are dropped.
+    /// Rule ids (`SEC012`) or names (`generic-password-assignment`) whose findings are dropped.
     pub rule_allowlist: Vec<String>,
     /// Honour inline `warden:allow` / `gitleaks:allow` comments.
     pub honor_inline_allow: bool,
