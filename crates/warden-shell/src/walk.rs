@@ -27,6 +27,8 @@ const MAX_BRACE_WORDS: usize = 256;
 const MAX_BRACKETS: usize = 64;
 /// Deepest subshell nesting handed to the parser (see [`parse`]).
 const MAX_SUBSHELLS: usize = 12;
+/// Deepest compound-command nesting handed to the parser (see [`compound_depth`]).
+const MAX_COMPOUND_DEPTH: usize = 64;
 /// Most unclosed braces in a word handed to brush's brace expansion (see
 /// [`unclosed_braces`]).
 const MAX_UNCLOSED_BRACES: usize = 4;
@@ -1712,6 +1714,7 @@ fn brace_combine(parts: &[BraceExpressionOrText], out: &mut Vec<String>) -> bool
 enum NoParse {
     Syntax(String),
     TooManySubshells,
+    TooDeep,
     Crashed,
 }
 
@@ -1725,6 +1728,10 @@ impl std::fmt::Display for NoParse {
             Self::TooManySubshells => write!(
                 f,
                 "nests subshells more than {MAX_SUBSHELLS} deep; not analysed"
+            ),
+            Self::TooDeep => write!(
+                f,
+                "nests compound commands more than {MAX_COMPOUND_DEPTH} deep; not analysed"
             ),
             Self::Crashed => f.write_str("crashed the shell parser; not analysed"),
         }
@@ -1745,6 +1752,9 @@ fn parse(code: &str, opts: &ParserOptions) -> Result<ast::Program, NoParse> {
             .map_err(|e| NoParse::Syntax(first_line(&e.to_string()).to_owned()))?;
         if subshell_depth(&tokens) > MAX_SUBSHELLS {
             return Err(NoParse::TooManySubshells);
+        }
+        if compound_depth(&tokens) > MAX_COMPOUND_DEPTH {
+            return Err(NoParse::TooDeep);
         }
         brush_parser::parse_tokens(&tokens, opts)
             .map_err(|e| NoParse::Syntax(first_line(&e.to_string()).to_owned()))
@@ -1774,6 +1784,36 @@ fn subscript_depth(expr: &str) -> usize {
             }
             b']' => depth = depth.saturating_sub(1),
             _ => {}
+        }
+    }
+    max
+}
+
+/// Deepest nesting of compound commands (`if`, `while`, `until`, `for`, `select`, `case`,
+/// `{`), unclosed ones included, counted on tokens. The parser and the walker recurse
+/// once per level: a few hundred levels of `if` overflow a thread's stack, and a hook that
+/// dies answers nothing, which hosts treat as no objection. Reserved words are counted
+/// wherever they appear as a word (`echo if` too), which can only make a command look deeper.
+fn compound_depth(tokens: &[brush_parser::Token]) -> usize {
+    let mut depth: usize = 0;
+    let mut max = 0;
+    for t in tokens {
+        // `(` is left to [`subshell_depth`]: a `case` pattern's `)` would read as a close.
+        let opens = match t {
+            brush_parser::Token::Operator(..) => None,
+            brush_parser::Token::Word(w, _) => match w.as_str() {
+                "if" | "while" | "until" | "for" | "select" | "case" | "{" => Some(true),
+                "fi" | "done" | "esac" | "}" => Some(false),
+                _ => None,
+            },
+        };
+        match opens {
+            Some(true) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Some(false) => depth = depth.saturating_sub(1),
+            None => {}
         }
     }
     max

@@ -44,6 +44,27 @@ fn deep_subshells_are_refused_quickly() {
         format!("echo $(( {}1{} ))", "a[".repeat(12), "]".repeat(12)),
         format!("echo $(( {}1 ))", "a[".repeat(12)),
         "echo $(( inRRRRRRRR -zy[CCC[v[CCCCCC<CCCCCC[[[stad=\u{0}222222px ))".to_owned(),
+        // Deep compound nesting overflowed the parser's stack (a dead hook answers nothing).
+        format!(
+            "{}rm -rf ~; {}",
+            "if true; then ".repeat(2000),
+            "fi; ".repeat(2000)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "while true; do ".repeat(1500),
+            "done; ".repeat(1500)
+        ),
+        format!(
+            "{}rm -rf ~{}",
+            "case x in x) ".repeat(1500),
+            " ;; esac".repeat(1500)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "for i in 1; do ".repeat(1500),
+            "done; ".repeat(1500)
+        ),
     ] {
         let a = common::run(&cmd);
         assert_ne!(a.parse, Parse::Complete, "{cmd}");
@@ -56,6 +77,9 @@ fn deep_subshells_are_refused_quickly() {
     // Real nesting well past anything people write still parses.
     let ten = format!("{}echo hi{}", "(".repeat(10), ")".repeat(10));
     assert_eq!(common::run(&ten).parse, Parse::Complete);
+    // Deep but sane nesting still parses.
+    let nested_ifs = format!("{}ls; {}", "if true; then ".repeat(40), "fi; ".repeat(40));
+    assert_eq!(common::run(&nested_ifs).parse, Parse::Complete);
     // Arithmetic as people write it still parses.
     for ok in [
         "echo $(( a[i+1] * 2 ))",

@@ -388,6 +388,12 @@ fn a_pathological_command_is_answered_quickly_and_not_allowed() {
     for command in [
         format!("{}\u{10}((((((nt 2>&1 || tr no", "(".repeat(38)),
         format!("ls /tmp/*{},{{{{", "{".repeat(45)),
+        // 2,000 nested `if`s overflowed the decision thread's stack: no answer at all.
+        format!(
+            "{}rm -rf ~; {}",
+            "if true; then ".repeat(2000),
+            "fi; ".repeat(2000)
+        ),
     ] {
         let started = std::time::Instant::now();
         let out = s.hook_claude("Bash", &json!({ "command": command }));

@@ -13,6 +13,9 @@ use warden_engine::approvals::{Approvals, Status};
 
 use crate::{env, record};
 
+/// The decision thread's stack.
+const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
 /// How long one decision may take before Warden gives up and denies (fail closed).
 const DECISION_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -56,9 +59,13 @@ fn within_budget(
     decide: impl FnOnce() -> HookAnswer + Send + 'static,
 ) -> HookAnswer {
     let (tx, rx) = std::sync::mpsc::channel();
-    let worker = std::thread::Builder::new().spawn(move || {
-        let _ = tx.send(catch_unwind(AssertUnwindSafe(decide)));
-    });
+    // A roomy stack (reserved, touched only as used): analysis is depth-bounded, and a stack
+    // overflow would abort the process with no answer.
+    let worker = std::thread::Builder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .spawn(move || {
+            let _ = tx.send(catch_unwind(AssertUnwindSafe(decide)));
+        });
     if let Err(err) = worker {
         return fail_closed(agent, &format!("cannot start the evaluation: {err}"));
     }
