@@ -29,6 +29,9 @@ const MAX_BRACKETS: usize = 64;
 const MAX_SUBSHELLS: usize = 12;
 /// Deepest compound-command nesting handed to the parser (see [`compound_depth`]).
 const MAX_COMPOUND_DEPTH: usize = 64;
+/// Longest arithmetic expression handed to brush's arithmetic parser, which recurses once
+/// per unary or assignment operator.
+const MAX_ARITHMETIC: usize = 512;
 /// Most unclosed braces in a word handed to brush's brace expansion (see
 /// [`unclosed_braces`]).
 const MAX_UNCLOSED_BRACES: usize = 4;
@@ -572,10 +575,13 @@ impl<'c> Walker<'c> {
         let sanitized = expr.replace(['$', '{', '}', '"', '\'', '`'], "");
         // brush's arithmetic grammar retries every array subscript once per assignment
         // operator, without memoising: each level of `a[b[c[…]]]` multiplies the work by ~14.
+        // Its unary, assignment and `?:` chains also recurse once per operator, so a long
+        // expression (`!!!!…`) would overflow the stack: real ones are short.
         let (depth, len) = (subscript_depth(&sanitized), sanitized.len());
-        if depth > 2 || (depth == 2 && len > 4096) {
+        if depth > 2 || len > MAX_ARITHMETIC {
             self.opaque(format!(
-                "an arithmetic expression nests array subscripts {depth} deep; not analysed"
+                "an arithmetic expression of {len} bytes nesting array subscripts {depth} deep \
+                 is past what is analysed ({MAX_ARITHMETIC} bytes, 2 levels)"
             ));
             fallback::scan(self, expr);
             return;
@@ -1796,13 +1802,23 @@ fn subscript_depth(expr: &str) -> usize {
 /// wherever they appear as a word (`echo if` too), which can only make a command look deeper.
 fn compound_depth(tokens: &[brush_parser::Token]) -> usize {
     let mut depth: usize = 0;
+    let mut bangs: usize = 0;
     let mut max = 0;
     for t in tokens {
+        if !matches!(t, brush_parser::Token::Word(w, _) if w == "!") {
+            bangs = 0;
+        }
         // `(` is left to [`subshell_depth`]: a `case` pattern's `)` would read as a close.
         let opens = match t {
             brush_parser::Token::Operator(..) => None,
+            // `!` recurses inside `[[ … ]]`; a run of them counts as nesting.
+            brush_parser::Token::Word(w, _) if w == "!" => {
+                bangs += 1;
+                max = max.max(bangs);
+                continue;
+            }
             brush_parser::Token::Word(w, _) => match w.as_str() {
-                "if" | "while" | "until" | "for" | "select" | "case" | "{" => Some(true),
+                "if" | "while" | "until" | "for" | "select" | "case" | "coproc" | "{" => Some(true),
                 "fi" | "done" | "esac" | "}" => Some(false),
                 _ => None,
             },

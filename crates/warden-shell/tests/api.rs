@@ -65,6 +65,12 @@ fn deep_subshells_are_refused_quickly() {
             "for i in 1; do ".repeat(1500),
             "done; ".repeat(1500)
         ),
+        // Operator chains that brush parses recursively, one frame per operator.
+        format!("echo $(({}1))", "!".repeat(20000)),
+        format!("(( {}1 )); rm -rf ~", "a=".repeat(10000)),
+        format!("echo $(({}1{}))", "1?".repeat(3000), ":1".repeat(3000)),
+        format!("[[ {}-n x ]] && rm -rf ~", "! ".repeat(10000)),
+        format!("{}rm -rf ~", "coproc ".repeat(2000)),
     ] {
         let a = common::run(&cmd);
         assert_ne!(a.parse, Parse::Complete, "{cmd}");
