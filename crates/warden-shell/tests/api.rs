@@ -120,6 +120,22 @@ fn parser_panics_are_contained() {
     }
 }
 
+/// `env -S rm -rf x` runs `rm -rf x`: reading `-rf` as env's options made it `rm x`, one
+/// file, allowed inside the project.
+#[test]
+fn env_split_string_keeps_the_inner_options() {
+    for cmd in [
+        "env -S rm -rf /work/proj/src",
+        "env -S 'env -S 'rm -rf /work/proj/src",
+        "env -iS rm -rf /work/proj/src",
+    ] {
+        assert!(
+            common::run(cmd).max_severity() >= Severity::Destructive,
+            "{cmd}"
+        );
+    }
+}
+
 #[test]
 fn paths_are_absolute_and_resolved() {
     let a = common::run("cd src && rm -rf ../target/../build ~/x/../y");

@@ -31,6 +31,13 @@ fn each_wrapper_exposes_its_inner_argv() {
         ("env -u HOME -C /tmp ls", &["ls"]),
         ("env -S 'ls -la'", &["ls", "-la"]),
         ("env --split-string='ls -l' x", &["ls", "-l", "x"]),
+        // The split words take the option's place; what follows is not env's.
+        ("env -S ls -la x", &["ls", "-la", "x"]),
+        ("env -S 'env -S 'ls -la", &["ls", "-la"]),
+        ("env -iS ls -la", &["ls", "-la"]),
+        ("env -Sls -la", &["ls", "-la"]),
+        ("env -u X -S 'A=1 ls' -la", &["ls", "-la"]),
+        ("env --split-string ls -la", &["ls", "-la"]),
         ("nice ls", &["ls"]),
         ("nice -n 10 ls", &["ls"]),
         ("nice -10 ls", &["ls"]),

@@ -349,6 +349,8 @@ impl Walker<'_> {
     }
 
     fn env_wrapper(&mut self, args: &[Word]) -> Own {
+        let expanded = expand_env_split_string(args);
+        let args = expanded.as_slice();
         let p = opts::parse(
             args,
             Spec {
@@ -365,15 +367,7 @@ impl Walker<'_> {
                 stop_at_operand: true,
             },
         );
-        let mut rest: Vec<Word> = args[p.rest..].to_vec();
-        if let Some(s) = p.value(Some('S'), "split-string") {
-            let mut split: Vec<Word> = split_simple(&s.text)
-                .into_iter()
-                .map(|t| opts::sub_word(s, &t))
-                .collect();
-            split.append(&mut rest);
-            rest = split;
-        }
+        let rest: Vec<Word> = args[p.rest..].to_vec();
         let mut i = 0;
         while i < rest.len() {
             let t = &rest[i].text;
@@ -893,4 +887,84 @@ fn is_name(s: &str) -> bool {
     !s.is_empty()
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Most `-S` strings expanded in one `env` command line.
+const MAX_ENV_SPLITS: usize = 16;
+
+/// GNU `env -S STRING` puts the words of STRING in the option's place and goes on parsing
+/// options from the first of them, so `env -S rm -rf x` runs `rm -rf x` (the `-rf` is not
+/// env's). Returns the argument list with every `-S` expanded that way; past
+/// [`MAX_ENV_SPLITS`] the rest is left as it is.
+fn expand_env_split_string(args: &[Word]) -> Vec<Word> {
+    let mut args = args.to_vec();
+    let mut splits = 0;
+    let mut i = 0;
+    while i < args.len() && splits < MAX_ENV_SPLITS {
+        let text = args[i].text.clone();
+        if text == "--" || !text.starts_with('-') || text == "-" || args[i].dynamic {
+            break;
+        }
+        // (value, how many arguments the option and its value take)
+        let split = if let Some(long) = text.strip_prefix("--") {
+            match long.split_once('=') {
+                Some((name, value)) if "split-string".starts_with(name) && name.len() >= 2 => {
+                    Some((opts::sub_word(&args[i], value), 1))
+                }
+                None if "split-string".starts_with(long) && long.len() >= 2 => {
+                    args.get(i + 1).map(|v| (v.clone(), 2))
+                }
+                _ => None,
+            }
+        } else {
+            // A cluster such as `-iS STRING` or `-vSrm`.
+            let body = &text[1..];
+            match body.find('S') {
+                Some(at) if !body[..at].contains(['u', 'C', 'P', 'a']) => {
+                    let value = &body[at + 1..];
+                    if value.is_empty() {
+                        args.get(i + 1).map(|v| (v.clone(), 2))
+                    } else {
+                        Some((opts::sub_word(&args[i], value), 1))
+                    }
+                }
+                _ => None,
+            }
+        };
+        match split {
+            Some((value, taken)) => {
+                splits += 1;
+                let words: Vec<Word> = split_simple(&value.text)
+                    .into_iter()
+                    .map(|t| opts::sub_word(&value, &t))
+                    .collect();
+                // Flags clustered before `S` (`-iS`) stay.
+                let before = text[1..].split('S').next().unwrap_or_default();
+                let mut kept = Vec::new();
+                if !text.starts_with("--") && !before.is_empty() {
+                    kept.push(opts::sub_word(&args[i], &format!("-{before}")));
+                }
+                let end = (i + taken).min(args.len());
+                let skip = kept.len();
+                args.splice(i..end, kept.into_iter().chain(words));
+                i += skip;
+            }
+            None => {
+                // Options that take a value skip it.
+                let takes_value = if let Some(long) = text.strip_prefix("--") {
+                    !long.contains('=')
+                        && ["unset", "chdir", "argv0"]
+                            .iter()
+                            .any(|l| l.starts_with(long) && long.len() >= 2)
+                } else {
+                    text[1..]
+                        .char_indices()
+                        .find(|(_, c)| "uCPa".contains(*c))
+                        .is_some_and(|(at, _)| at + 2 == text.len())
+                };
+                i += if takes_value { 2 } else { 1 };
+            }
+        }
+    }
+    args
 }
