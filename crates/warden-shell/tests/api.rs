@@ -136,6 +136,35 @@ fn env_split_string_keeps_the_inner_options() {
     }
 }
 
+/// Secret reads that hide the file's name from a literal scan.
+#[test]
+fn indirect_secret_reads_are_not_allowed() {
+    // Linking is judged as reading the link's target (the policy denies secret reads).
+    for cmd in ["ln -s .env x && cat x", "ln -s /work/proj/.env /tmp/x"] {
+        assert!(
+            common::run(cmd)
+                .effects
+                .iter()
+                .any(|e| matches!(&e.kind, EffectKind::Read { path } if path.ends_with(".env"))),
+            "{cmd}"
+        );
+    }
+    for cmd in [
+        "python3 -c \"print(open('.e'+'nv').read())\"",
+        "node -e \"console.log(require('fs').readFileSync(['.e','nv'].join('')))\"",
+    ] {
+        assert!(
+            common::run(cmd).max_severity() >= Severity::Unknown,
+            "{cmd}: {:?}",
+            common::run(cmd).effects
+        );
+    }
+    assert_eq!(
+        common::run("python3 -c \"print(open('README.md').read())\"").max_severity(),
+        Severity::ReadOnly
+    );
+}
+
 #[test]
 fn paths_are_absolute_and_resolved() {
     let a = common::run("cd src && rm -rf ../target/../build ~/x/../y");

@@ -45,10 +45,20 @@ impl Walker<'_> {
                     },
                 );
                 let ops = p.operands();
+                let to_dir = p.has('t', "target-directory");
+                // A link to a secret file exposes it under another name (`ln -s .env x &&
+                // cat x`), so linking is judged as reading what is linked to.
+                let targets = if to_dir || ops.len() < 2 {
+                    &ops[..]
+                } else {
+                    &ops[..ops.len() - 1]
+                };
+                let targets: Vec<&Word> = targets.to_vec();
+                self.read_words(&targets, "`ln` links to");
                 if let Some(dst) = p
                     .value(Some('t'), "target-directory")
                     .or(ops.last().copied())
-                    .filter(|_| ops.len() >= 2 || p.has('t', "target-directory"))
+                    .filter(|_| ops.len() >= 2 || to_dir)
                 {
                     let dst = dst.clone();
                     let loc = self.resolve(&dst);

@@ -645,6 +645,12 @@ impl Walker<'_> {
         if scan.write_api {
             bump(Severity::Unknown, "writes files");
         }
+        if scan.computed_read {
+            bump(
+                Severity::Unknown,
+                "reads a file whose name is computed at run time",
+            );
+        }
         if scan.network {
             bump(Severity::Unknown, "uses the network");
         }
@@ -691,6 +697,8 @@ pub(crate) fn max_own(a: Own, b: Own) -> Own {
 /// What interpreter code was found to do.
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
+    /// A file-reading call whose path is not one string literal (`open('.e' + 'nv')`).
+    pub computed_read: bool,
     pub process: bool,
     pub delete_api: bool,
     pub recursive_delete: bool,
@@ -1219,6 +1227,7 @@ pub(crate) fn scan_code(lang: &str, code: &str) -> Scan {
     s.write_api = has(WRITE)
         || python_open_for_write(code).is_some()
         || (lang == "awk" && awk_redirect(code));
+    s.computed_read = lang != "awk" && reads_computed_path(code);
     s.network = has(NETWORK) || (lang == "awk" && code.contains("/inet/"));
     s.upload = s.network && has(UPLOAD);
     s.dynamic_code |= DYNAMIC.iter().any(|t| match *t {
@@ -1485,6 +1494,61 @@ fn write_target(code: &str, p: &str) -> bool {
         }
     }
     code.contains(&format!("Path('{p}').write")) || code.contains(&format!("Path(\"{p}\").write"))
+}
+
+/// File-reading calls across the interpreters Warden scans.
+const READ_CALLS: &[&str] = &[
+    "open(",
+    "readFile(",
+    "readFileSync(",
+    "createReadStream(",
+    "read_text(",
+    "read_bytes(",
+    "File.read(",
+    "File.open(",
+    "IO.read(",
+    "IO.readlines(",
+    "file_get_contents(",
+    "fopen(",
+    "file(",
+    "readfile(",
+    "Deno.readTextFile(",
+    "Bun.file(",
+];
+
+/// True when a file-reading call's first argument is not a single string literal, so the
+/// file it reads cannot be checked against the secret paths.
+fn reads_computed_path(code: &str) -> bool {
+    READ_CALLS.iter().any(|call| {
+        code.match_indices(call).any(|(at, _)| {
+            let before = code[..at].chars().next_back();
+            // `reopen(`, `my_open(`: another function.
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                return false;
+            }
+            !first_arg_is_literal(&code[at + call.len()..])
+        })
+    })
+}
+
+/// True when `args` (the text after a call's `(`) starts with one string literal that is
+/// the whole first argument, or with no argument at all.
+fn first_arg_is_literal(args: &str) -> bool {
+    let args = args.trim_start();
+    let Some(q) = args.chars().next() else {
+        return true;
+    };
+    if q == ')' {
+        return true;
+    }
+    if !matches!(q, '\'' | '"') {
+        return false;
+    }
+    let Some(end) = args[1..].find(q) else {
+        return false;
+    };
+    let after = args[1 + end + 1..].trim_start();
+    after.starts_with(',') || after.starts_with(')')
 }
 
 /// The string literals of a call's argument list, and whether the first argument is a
