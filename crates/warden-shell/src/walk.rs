@@ -1780,19 +1780,11 @@ fn contained<T, E>(parse: impl FnOnce() -> Result<T, E>) -> Result<T, Option<E>>
 
 /// Deepest nesting of `[` in an arithmetic expression, unclosed ones included.
 fn subscript_depth(expr: &str) -> usize {
-    let mut depth: usize = 0;
-    let mut max = 0;
-    for b in expr.bytes() {
-        match b {
-            b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
+    max_nesting(expr.bytes().map(|b| match b {
+        b'[' => Some(true),
+        b']' => Some(false),
+        _ => None,
+    }))
 }
 
 /// Deepest nesting of compound commands (`if`, `while`, `until`, `for`, `select`, `case`,
@@ -1801,54 +1793,47 @@ fn subscript_depth(expr: &str) -> usize {
 /// dies answers nothing, which hosts treat as no objection. Reserved words are counted
 /// wherever they appear as a word (`echo if` too), which can only make a command look deeper.
 fn compound_depth(tokens: &[brush_parser::Token]) -> usize {
+    use brush_parser::Token;
+    // `(` is left to [`subshell_depth`]: a `case` pattern's `)` would read as a close.
+    let keywords = max_nesting(tokens.iter().map(|t| match t {
+        Token::Word(w, _) => match w.as_str() {
+            "if" | "while" | "until" | "for" | "select" | "case" | "coproc" | "{" => Some(true),
+            "fi" | "done" | "esac" | "}" => Some(false),
+            _ => None,
+        },
+        Token::Operator(..) => None,
+    }));
+    // `!` recurses inside `[[ … ]]`; a run of them counts as nesting.
+    let bangs = tokens
+        .split(|t| !matches!(t, Token::Word(w, _) if w == "!"))
+        .map(<[Token]>::len)
+        .max()
+        .unwrap_or(0);
+    keywords.max(bangs)
+}
+
+/// Deepest nesting of `(` operator tokens, unclosed ones included.
+fn subshell_depth(tokens: &[brush_parser::Token]) -> usize {
+    max_nesting(tokens.iter().map(|t| match t {
+        brush_parser::Token::Operator(op, _) if op == "(" => Some(true),
+        brush_parser::Token::Operator(op, _) if op == ")" => Some(false),
+        _ => None,
+    }))
+}
+
+/// Deepest nesting in a sequence of opens (`Some(true)`), closes (`Some(false)`) and
+/// anything else (`None`): unclosed opens count, stray closes do not.
+fn max_nesting(steps: impl IntoIterator<Item = Option<bool>>) -> usize {
     let mut depth: usize = 0;
-    let mut bangs: usize = 0;
     let mut max = 0;
-    for t in tokens {
-        if !matches!(t, brush_parser::Token::Word(w, _) if w == "!") {
-            bangs = 0;
-        }
-        // `(` is left to [`subshell_depth`]: a `case` pattern's `)` would read as a close.
-        let opens = match t {
-            brush_parser::Token::Operator(..) => None,
-            // `!` recurses inside `[[ … ]]`; a run of them counts as nesting.
-            brush_parser::Token::Word(w, _) if w == "!" => {
-                bangs += 1;
-                max = max.max(bangs);
-                continue;
-            }
-            brush_parser::Token::Word(w, _) => match w.as_str() {
-                "if" | "while" | "until" | "for" | "select" | "case" | "coproc" | "{" => Some(true),
-                "fi" | "done" | "esac" | "}" => Some(false),
-                _ => None,
-            },
-        };
-        match opens {
+    for step in steps {
+        match step {
             Some(true) => {
                 depth += 1;
                 max = max.max(depth);
             }
             Some(false) => depth = depth.saturating_sub(1),
             None => {}
-        }
-    }
-    max
-}
-
-/// Deepest nesting of `(` operator tokens, unclosed ones included.
-fn subshell_depth(tokens: &[brush_parser::Token]) -> usize {
-    let mut depth: usize = 0;
-    let mut max = 0;
-    for t in tokens {
-        if let brush_parser::Token::Operator(op, _) = t {
-            match op.as_str() {
-                "(" => {
-                    depth += 1;
-                    max = max.max(depth);
-                }
-                ")" => depth = depth.saturating_sub(1),
-                _ => {}
-            }
         }
     }
     max
@@ -1903,19 +1888,11 @@ fn unclosed_braces(raw: &str) -> usize {
 }
 
 fn bracket_depth(code: &str) -> usize {
-    let mut depth: usize = 0;
-    let mut max = 0;
-    for b in code.bytes() {
-        match b {
-            b'(' | b'{' | b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
+    max_nesting(code.bytes().map(|b| match b {
+        b'(' | b'{' | b'[' => Some(true),
+        b')' | b'}' | b']' => Some(false),
+        _ => None,
+    }))
 }
 
 /// True when a function body runs something in a pipeline or in the background (with a
