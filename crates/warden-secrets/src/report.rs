@@ -225,6 +225,24 @@ impl Report {
                 })
             })
             .collect();
+        // What could not be fully scanned travels as tool execution notifications, so code
+        // scanning shows that the run was partial instead of silently clean.
+        let notifications: Vec<Value> = self
+            .notes
+            .iter()
+            .map(|note| {
+                let mut notification = json!({
+                    "level": "warning",
+                    "message": {"text": note.message},
+                });
+                if let Some(path) = &note.path {
+                    notification["locations"] = json!([{
+                        "physicalLocation": {"artifactLocation": {"uri": path_to_uri(path)}},
+                    }]);
+                }
+                notification
+            })
+            .collect();
         json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
@@ -233,10 +251,13 @@ impl Report {
                     "driver": {
                         "name": "warden",
                         "semanticVersion": env!("CARGO_PKG_VERSION"),
-                        "informationUri": "https://example.invalid/warden",
                         "rules": rules,
                     },
                 },
+                "invocations": [{
+                    "executionSuccessful": true,
+                    "toolExecutionNotifications": notifications,
+                }],
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }],
@@ -278,15 +299,19 @@ pub fn short_id(id: &str) -> &str {
 }
 
 /// A SARIF `artifactLocation.uri` for a path: relative paths stay relative references,
-/// absolute ones become `file://` URIs; bytes outside the unreserved set are percent-encoded.
+/// absolute ones become `file://` URIs; bytes outside the unreserved set are percent-encoded,
+/// and so is `:` in a relative path (`a:b.txt` would otherwise read as scheme `a`).
 pub fn path_to_uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len() + 8);
     let path = path.replace('\\', "/");
-    if path.starts_with('/') {
+    let absolute = path.starts_with('/');
+    if absolute {
         out.push_str("file://");
     }
     for byte in path.bytes() {
-        let keep = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte);
+        let keep = byte.is_ascii_alphanumeric()
+            || b"-._~/!$&'()*+,;=@".contains(&byte)
+            || (byte == b':' && absolute);
         if keep {
             out.push(char::from(byte));
         } else {
@@ -310,6 +335,8 @@ mod tests {
             ("a.zip!in/b.txt", "a.zip!in/b.txt"),
             ("dir/é.txt", "dir/%C3%A9.txt"),
             ("a#b?c%d", "a%23b%3Fc%25d"),
+            ("a:b.txt", "a%3Ab.txt"),
+            ("/srv/a:b.txt", "file:///srv/a:b.txt"),
         ] {
             assert_eq!(path_to_uri(path), uri);
         }
@@ -324,5 +351,9 @@ mod tests {
         assert_eq!(sarif["version"], "2.1.0");
         assert_eq!(sarif["runs"][0]["results"], json!([]));
         assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "warden");
+        assert_eq!(
+            sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"],
+            json!([])
+        );
     }
 }

@@ -412,3 +412,147 @@ fn staged_history_and_the_pre_commit_hook() {
     let hook = std::fs::read_to_string(repo.join(".git/hooks/pre-commit")).unwrap();
     assert!(hook.contains("chained-hook-ran"));
 }
+
+/// The official SARIF 2.1.0 schema (OASIS, `sarif-schema-2.1.0.json`), with format checks on:
+/// GitHub code scanning rejects uploads that do not validate against it.
+fn sarif_validator() -> jsonschema::Validator {
+    // The published schema's `run.language` pattern ends in a stray `]`, which a regex in
+    // ECMA-262 unicode mode rejects while meta-validating the schema; escaping it keeps the
+    // pattern's meaning (a literal `]`). Warden does not emit `language`.
+    let text = include_str!("data/sarif-schema-2.1.0.json").replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#,
+    );
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn assert_valid_sarif(validator: &jsonschema::Validator, sarif: &Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF: {errors:#?}\n{sarif:#}");
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let validator = sarif_validator();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (pat, secret) = fake("github-classic-pat", 11);
+    let (stripe, _) = fake("stripe-secret-key", 12);
+    // Paths that need care in a URI: a space, a colon (not a scheme), `#`, non-ASCII.
+    write(root, "dir with space/a.txt", &format!("{pat}\n"));
+    write(root, "a:b.txt", &format!("{stripe}\n"));
+    write(root, "c#d/é.env.txt", &format!("x = 1\n{pat}\n"));
+    // A secret inside an archive, and an input that gives a note (a binary file is skipped
+    // silently; a broken archive is not).
+    write(root, "pack/inner/key.txt", &format!("{stripe}\n"));
+    let tar = Command::new("tar")
+        .current_dir(root)
+        .args(["czf", "bundle.tar.gz", "-C", "pack", "inner"])
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    std::fs::remove_dir_all(root.join("pack")).unwrap();
+    std::fs::write(root.join("broken.zip"), b"PK\x03\x04 not really a zip").unwrap();
+
+    let out = run(root, &["scan", "--format", "sarif"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!stdout(&out).contains(&secret));
+    let sarif = json(&out);
+    assert_valid_sarif(&validator, &sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    for expected in [
+        "dir%20with%20space/a.txt",
+        "a%3Ab.txt",
+        "c%23d/%C3%A9.env.txt",
+        "bundle.tar.gz!inner/key.txt",
+    ] {
+        assert!(uris.contains(&expected), "{expected} not in {uris:?}");
+    }
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert!(
+        notes.as_array().unwrap().iter().any(
+            |n| n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.zip"
+        ),
+        "{notes:#}"
+    );
+
+    // With the secrets shown, and with nothing found: still valid.
+    let out = run(root, &["scan", "--format", "sarif", "--show-secrets"]);
+    assert!(stdout(&out).contains(&secret));
+    assert_valid_sarif(&validator, &json(&out));
+    let clean = tempfile::tempdir().unwrap();
+    write(clean.path(), "ok.txt", "nothing to see\n");
+    let out = run(clean.path(), &["scan", "--format", "sarif"]);
+    assert_eq!(code(&out), 0);
+    assert_valid_sarif(&validator, &json(&out));
+
+    // History findings carry their commit, author and date.
+    let repo = tempfile::tempdir().unwrap();
+    let repo = repo.path();
+    git_ok(repo, &["init", "-q"]);
+    write(repo, "config.txt", &format!("{stripe}\n"));
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "leak"]);
+    git_ok(repo, &["rm", "-q", "config.txt"]);
+    git_ok(repo, &["commit", "-q", "-m", "remove"]);
+    let out = run(repo, &["scan", "--history", "--format", "sarif"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let sarif = json(&out);
+    assert_valid_sarif(&validator, &sarif);
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["properties"]["author"], "Bob");
+    assert_eq!(result["properties"]["commit"].as_str().unwrap().len(), 40);
+}
+
+/// The validator used above is not a rubber stamp: documents that break the schema in the
+/// ways a writer could are rejected.
+#[test]
+fn the_sarif_validator_rejects_broken_documents() {
+    let validator = sarif_validator();
+    let dir = tempfile::tempdir().unwrap();
+    let (pat, _) = fake("github-classic-pat", 13);
+    write(dir.path(), "a.txt", &format!("{pat}\n"));
+    let good = json(&run(dir.path(), &["scan", "--format", "sarif"]));
+    assert_valid_sarif(&validator, &good);
+    type Breakage = (&'static str, fn(&mut Value));
+    let breakages: [Breakage; 6] = [
+        ("wrong version", |v| v["version"] = "2.0.0".into()),
+        ("no driver name", |v| {
+            v["runs"][0]["tool"]["driver"]
+                .as_object_mut()
+                .unwrap()
+                .remove("name");
+        }),
+        ("unknown level", |v| {
+            v["runs"][0]["results"][0]["level"] = "fatal".into();
+        }),
+        ("line zero", |v| {
+            v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+                0.into();
+        }),
+        ("unknown top-level property", |v| v["extra"] = true.into()),
+        ("message without text", |v| {
+            v["runs"][0]["results"][0]["message"] = serde_json::json!({});
+        }),
+    ];
+    for (what, breakage) in breakages {
+        let mut bad = good.clone();
+        breakage(&mut bad);
+        assert!(!validator.is_valid(&bad), "{what} was accepted");
+    }
+}
