@@ -56,6 +56,20 @@ pub(crate) fn scan_file(
     file: std::fs::File,
     display: &str,
 ) -> Report {
+    scan_archive(scan, kind, file, display)
+}
+
+/// Scan an archive held in memory (a git blob), with the same limits as a file.
+pub(crate) fn scan_bytes(scan: &FileScan<'_>, kind: Kind, data: &[u8], display: &str) -> Report {
+    scan_archive(scan, kind, Cursor::new(data), display)
+}
+
+fn scan_archive<R: Read + Seek>(
+    scan: &FileScan<'_>,
+    kind: Kind,
+    reader: R,
+    display: &str,
+) -> Report {
     let mut walk = Walk {
         scan,
         budget: scan.options.max_archive_bytes,
@@ -64,8 +78,8 @@ pub(crate) fn scan_file(
         truncated: false,
     };
     match kind {
-        Kind::Zip => walk.zip(file, display, 0),
-        other => walk.stream(other, Box::new(file), display, 0),
+        Kind::Zip => walk.zip(reader, display, 0),
+        other => walk.stream(other, Box::new(reader), display, 0),
     }
     if walk.truncated {
         walk.report.notes.push(Note::new(

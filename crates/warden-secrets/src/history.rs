@@ -4,13 +4,19 @@
 //!    the blob that was at the same path in the first parent. Commits are diffed in the pack
 //!    order of their trees, in a few contiguous runs (one worker each), so that the delta-base
 //!    cache resolves each tree from the one before it.
-//! 2. Each (blob, previous blob) pair is read once, in pack order, by one reader thread (one
-//!    inflate per delta), and scanned on the worker pool: only the lines the blob added to its
-//!    previous version, with a few lines of context around each, unless those are most of the
-//!    blob or there is no previous version, in which case the whole blob.
-//! 3. A finding whose secret was already in the previous version (found there by the same rule)
-//!    is not new; every other finding is reported at every commit and path that introduced the
-//!    pair.
+//! 2. The blobs and previous versions those (blob, previous blob) pairs need are decoded
+//!    straight from the pack files, one delta tree (a full object and the deltas stored
+//!    against it, recursively) per task, every worker taking the next tree in pack order: each
+//!    entry is inflated once, from its base kept in memory until its last delta is decoded.
+//!    Objects outside the packs are read through the object database.
+//! 3. A pair is scanned as soon as both its objects are decoded (by whichever worker): only
+//!    the lines the blob added to its previous version, with a few lines of context around
+//!    each, unless those are most of the blob or there is no previous version, in which case
+//!    the whole blob. Archive blobs (zip, tar, gzip) are opened with the limits of archive
+//!    files, and report what their previous version did not hold.
+//! 4. A finding whose secret was already in the previous version (found there by the same
+//!    rule) is not new; every other finding is reported at every commit and path that
+//!    introduced the pair.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
@@ -23,6 +29,7 @@ use gix::odb::pack::cache::DecodeEntry;
 use gix::odb::pack::cache::lru::MemoryCappedHashmap;
 use rayon::prelude::*;
 
+use crate::archive;
 use crate::engine::Scanner;
 use crate::error::Error;
 use crate::files::FileScan;
@@ -38,9 +45,14 @@ const OBJECT_CACHE_BYTES: usize = 8 * 1024 * 1024;
 /// Delta-base cache shared by the tree-diffing workers: trees are stored as deltas of one
 /// another, so resolving them without a cache inflates the same bases again and again.
 const TREE_PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
-/// Delta-base cache of the blob reader: it holds each blob's delta base (read just before it)
-/// and, usually, the previous version of the file it changed.
-const BLOB_PACK_CACHE_BYTES: usize = 32 * 1024 * 1024;
+/// Delta-base cache for blobs read through the object database (loose objects, alternates).
+const BLOB_PACK_CACHE_BYTES: usize = 8 * 1024 * 1024;
+/// Decoded entries a family keeps for the deltas and jobs still to come. Past it, what needs
+/// them decodes them again.
+const FAMILY_KEEP_BYTES: usize = 32 * 1024 * 1024;
+/// Decoded blobs held for jobs waiting for their other input (a blob's previous version is
+/// often in another delta family). Past it, a job reads what it lacks again.
+const HELD_BYTES: usize = 64 * 1024 * 1024;
 /// Lines of context scanned before and after each run of added lines: enough for the
 /// multi-line formats (a key block's BEGIN/END lines, a credentials file's key-id line, a
 /// service-account JSON's `"type"` field) when only their secret lines changed.
@@ -159,25 +171,20 @@ fn scan_commits(
         }
     }
 
-    // 2. Each (blob, previous) pair once, read in the blobs' pack order.
-    let mut jobs: Vec<Job<'_>> = {
-        let keys: Vec<&(ObjectId, Option<ObjectId>)> = occurrences.keys().collect();
-        let at = pack_order_keys(sync, keys.iter().map(|(blob, _)| *blob));
-        keys.into_iter()
-            .zip(at)
-            .filter_map(|(&(blob, previous), at)| {
-                let name = occurrences.get(&(blob, previous))?.first()?.1.as_str();
-                Some(Job {
-                    at,
-                    blob,
-                    previous,
-                    name,
-                    first: false,
-                })
+    // 2. Each (blob, previous) pair once, its objects decoded from the packs a delta family at
+    //    a time (families in parallel), and scanned as soon as both are decoded.
+    let mut jobs: Vec<Job<'_>> = occurrences
+        .iter()
+        .filter_map(|(&(blob, previous), places)| {
+            Some(Job {
+                blob,
+                previous,
+                name: places.first()?.1.as_str(),
+                first: false,
             })
-            .collect()
-    };
-    jobs.sort_unstable_by_key(|j| (j.at, j.blob, j.previous));
+        })
+        .collect();
+    jobs.sort_unstable_by_key(|j| (j.blob, j.previous));
     let mut unique = 0u64;
     for i in 0..jobs.len() {
         let first = i == 0 || jobs[i - 1].blob != jobs[i].blob;
@@ -185,42 +192,14 @@ fn scan_commits(
         unique += u64::from(first);
     }
     Progress::add_total(ctx.options.progress.as_ref(), jobs.len() as u64);
-    // One thread reads the pairs in their blobs' pack order: a delta's base is stored before
-    // it, so the delta-base cache resolves each blob from one read just before (one inflate per
-    // delta), and the previous version is usually in the cache too. The pool scans them.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Blob, Option<Arc<Vec<u8>>>)>(64);
-    let scanned: Vec<(usize, Stats, Vec<Note>, Vec<Finding>)> = std::thread::scope(|scope| {
-        let jobs = &jobs;
-        scope.spawn(move || {
-            let cache = SharedPackCache::new(BLOB_PACK_CACHE_BYTES);
-            let repo = reader(sync, &cache, 0);
-            let mut last: Option<(ObjectId, Blob)> = None;
-            for (ix, job) in jobs.iter().enumerate() {
-                let previous = match (job.previous, &last) {
-                    (Some(p), Some((id, Ok(data)))) if p == *id => Some(Arc::clone(data)),
-                    (Some(p), _) => read_blob(&repo, p, job.name).ok().map(Arc::new),
-                    (None, _) => None,
-                };
-                let data = match &last {
-                    Some((id, data)) if *id == job.blob => data.clone(),
-                    _ => {
-                        let data = read_blob(&repo, job.blob, job.name).map(Arc::new);
-                        last = Some((job.blob, data.clone()));
-                        data
-                    }
-                };
-                if tx.send((ix, data, previous)).is_err() {
-                    break;
-                }
-            }
-        });
-        rx.into_iter()
-            .par_bridge()
-            .map(|(ix, data, previous)| scan_job(ctx, &jobs[ix], ix, data, previous.as_deref()))
-            .collect()
-    });
+    let scanned = {
+        let repo = sync.to_thread_local();
+        let packs = git::Packs::open(&repo, MAX_BLOB_BYTES);
+        let plan = Plan::new(&packs, &jobs);
+        run_plan(ctx, sync, &packs, &plan, &jobs)
+    };
 
-    // 3. Every commit and path that introduced each finding.
+    // 4. Every commit and path that introduced each finding.
     for (ix, stats, mut notes, findings) in scanned {
         report.stats.merge(&stats);
         report.notes.append(&mut notes);
@@ -232,9 +211,9 @@ fn scan_commits(
             continue;
         };
         for (commit, path) in places {
-            for finding in &findings {
+            for (inner, finding) in &findings {
                 report.findings.push(Located {
-                    path: path.clone(),
+                    path: inner.as_ref().map_or_else(|| path.clone(), |i| i.at(path)),
                     commit: Some(Arc::clone(&infos[*commit])),
                     finding: finding.clone(),
                 });
@@ -248,6 +227,43 @@ fn scan_commits(
 /// A blob as read, or why it was not.
 type Blob = Result<Arc<Vec<u8>>, Note>;
 
+/// A finding in a blob, or (with where) in a file inside it when the blob is an archive.
+type Hit = (Option<Inner>, Finding);
+
+/// Where in an archive blob a finding is: its display path is the blob's path, less `drop`
+/// trailing bytes (a `.gz` extension: `a.txt.gz` holds `a.txt`), followed by `suffix`
+/// (`!inner/file`), as the archive walker names entries of an archive file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Inner {
+    drop: usize,
+    suffix: String,
+}
+
+impl Inner {
+    /// How the walker named `display` inside an archive it was given as `name`.
+    fn of(name: &str, display: &str) -> Option<Inner> {
+        if display == name {
+            return None;
+        }
+        let common = name
+            .char_indices()
+            .zip(display.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(name.len().min(display.len()), |((at, _), _)| at);
+        Some(Inner {
+            drop: name.len() - common,
+            suffix: display.get(common..).unwrap_or_default().to_owned(),
+        })
+    }
+
+    /// The display path of this finding in the same blob found at `path`.
+    fn at(&self, path: &str) -> String {
+        let keep = path.len().saturating_sub(self.drop);
+        let head = path.get(..keep).unwrap_or(path);
+        format!("{head}{}", self.suffix)
+    }
+}
+
 /// Scan one pair.
 fn scan_job(
     ctx: &FileScan<'_>,
@@ -255,7 +271,7 @@ fn scan_job(
     ix: usize,
     data: Blob,
     previous: Option<&Vec<u8>>,
-) -> (usize, Stats, Vec<Note>, Vec<Finding>) {
+) -> Scanned {
     let (mut stats, mut notes, findings) = match data {
         Ok(data) => scan_blob(ctx, job.name, &data, previous.map(Vec::as_slice)),
         Err(note) => {
@@ -277,14 +293,439 @@ fn scan_job(
 
 /// One (blob, previous blob) pair to scan.
 struct Job<'a> {
-    /// Where the blob is stored: (pack, offset), or past every pack for a loose object.
-    at: (u32, u64),
     blob: ObjectId,
     previous: Option<ObjectId>,
     /// The first path it was introduced at (file-name rules: lockfiles, minified bundles).
     name: &'a str,
     /// The first pair of this blob (its stats and notes count once).
     first: bool,
+}
+
+/// How the blobs of the jobs are decoded.
+struct Plan {
+    /// In the pack order of their first entries.
+    families: Vec<Family>,
+    /// Jobs whose blob is not in a pack (loose, in an alternate, or unknown).
+    loose: Vec<usize>,
+    /// Objects each job waits for: 2 with a packed previous version, else 1.
+    waits: Vec<u8>,
+}
+
+/// A delta tree: pack entries stored as deltas of one another, down to one full object.
+/// Decoded in pack order, each entry's base is decoded (and kept) before it, so every entry is
+/// inflated once.
+struct Family {
+    nodes: Vec<Node>,
+    /// `(pack, data offset)` of each node, sorted (the delta-base cache's key).
+    keys: Vec<(u32, u64)>,
+}
+
+/// One pack entry of a family.
+struct Node {
+    loc: git::Loc,
+    /// The node it is a delta of.
+    base: Option<usize>,
+    /// Nodes that are deltas of it: it is kept until they are decoded.
+    children: u32,
+    /// The jobs it is an input of, and whether as their blob (else as the previous version).
+    inputs: Vec<(usize, bool)>,
+}
+
+impl Plan {
+    fn new(packs: &git::Packs, jobs: &[Job<'_>]) -> Plan {
+        // Every entry on the delta chains of the objects the jobs need.
+        let mut ix: HashMap<git::Loc, usize> = HashMap::new();
+        let mut locs: Vec<git::Loc> = Vec::new();
+        let mut infos: Vec<Option<git::EntryInfo>> = Vec::new();
+        let mut located: HashMap<ObjectId, Option<usize>> = HashMap::new();
+        let mut node_of = |loc: git::Loc, locs: &mut Vec<git::Loc>, infos: &mut Vec<_>| {
+            *ix.entry(loc).or_insert_with(|| {
+                locs.push(loc);
+                infos.push(None);
+                locs.len() - 1
+            })
+        };
+        let mut locate = |id: ObjectId| -> Option<usize> {
+            if let Some(&known) = located.get(&id) {
+                return known;
+            }
+            let found = packs.locate(&id).map(|loc| {
+                let first = node_of(loc, &mut locs, &mut infos);
+                // Walk down the chain to the first entry already known, or its full object.
+                let mut at = first;
+                while infos[at].is_none() {
+                    let info = packs.entry_info(locs[at]).unwrap_or(git::EntryInfo {
+                        data_offset: locs[at].offset,
+                        base: None,
+                    });
+                    infos[at] = Some(info);
+                    let Some(base) = info.base else { break };
+                    at = node_of(base, &mut locs, &mut infos);
+                }
+                first
+            });
+            located.insert(id, found);
+            found
+        };
+        let job_nodes: Vec<(Option<usize>, Option<usize>)> = jobs
+            .iter()
+            .map(|job| (locate(job.blob), job.previous.and_then(&mut locate)))
+            .collect();
+        let infos: Vec<git::EntryInfo> = infos
+            .into_iter()
+            .zip(&locs)
+            .map(|(info, loc)| {
+                info.unwrap_or(git::EntryInfo {
+                    data_offset: loc.offset,
+                    base: None,
+                })
+            })
+            .collect();
+        let base_of: Vec<Option<usize>> = infos
+            .iter()
+            .map(|info| info.base.and_then(|b| ix.get(&b).copied()))
+            .collect();
+
+        // Families: entries joined to their bases.
+        let mut sets = DisjointSets::new(locs.len());
+        for (node, base) in base_of.iter().enumerate() {
+            if let Some(base) = base {
+                sets.union(node, *base);
+            }
+        }
+        let key = |n: usize| (locs[n].pack, infos[n].data_offset);
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        for node in 0..locs.len() {
+            members.entry(sets.find(node)).or_default().push(node);
+        }
+        let mut members: Vec<Vec<usize>> = members.into_values().collect();
+        for nodes in &mut members {
+            nodes.sort_by_key(|&n| key(n));
+        }
+        members.sort_by_key(|nodes| nodes.first().map(|&n| key(n)));
+        let mut family_of = vec![(0usize, 0usize); locs.len()];
+        let mut families: Vec<Family> = members
+            .into_iter()
+            .enumerate()
+            .map(|(f, nodes)| {
+                for (at, &n) in nodes.iter().enumerate() {
+                    family_of[n] = (f, at);
+                }
+                Family {
+                    keys: nodes.iter().map(|&n| key(n)).collect(),
+                    nodes: nodes
+                        .iter()
+                        .map(|&n| Node {
+                            loc: locs[n],
+                            base: None,
+                            children: 0,
+                            inputs: Vec::new(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        for (node, base) in base_of.iter().enumerate() {
+            if let Some(base) = base {
+                let (f, at) = family_of[node];
+                let (_, base_at) = family_of[*base];
+                families[f].nodes[at].base = Some(base_at);
+                families[f].nodes[base_at].children += 1;
+            }
+        }
+        let mut loose = Vec::new();
+        let mut waits = vec![0u8; jobs.len()];
+        for (job, (blob, previous)) in job_nodes.iter().enumerate() {
+            let Some(blob) = blob else {
+                loose.push(job);
+                continue;
+            };
+            for (node, as_blob) in [(Some(*blob), true), (*previous, false)] {
+                if let Some(node) = node {
+                    let (f, at) = family_of[node];
+                    families[f].nodes[at].inputs.push((job, as_blob));
+                    waits[job] += 1;
+                }
+            }
+        }
+        Plan {
+            families,
+            loose,
+            waits,
+        }
+    }
+}
+
+/// Union-find over node indices.
+struct DisjointSets(Vec<usize>);
+
+impl DisjointSets {
+    fn new(n: usize) -> DisjointSets {
+        DisjointSets((0..n).collect())
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            self.0[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// What a scanned job gives: its index, stats, notes and findings.
+type Scanned = (usize, Stats, Vec<Note>, Vec<Hit>);
+
+/// A job's inputs as they are decoded (by whichever worker decodes them).
+#[derive(Default)]
+struct Pending {
+    blob: Option<Arc<Vec<u8>>>,
+    previous: Option<Arc<Vec<u8>>>,
+    /// Inputs not yet decoded.
+    waits: u8,
+}
+
+/// Decoded data the pending jobs hold, shared by the workers.
+struct Inbox {
+    pending: Vec<Mutex<Pending>>,
+    held: std::sync::atomic::AtomicUsize,
+}
+
+/// Decode the plan's families on every worker of the pool, each taking the next family in pack
+/// order (so that a job's two inputs, usually in families close to each other, are decoded
+/// at about the same time), and scan each job once both its inputs are decoded.
+fn run_plan(
+    ctx: &FileScan<'_>,
+    sync: &gix::ThreadSafeRepository,
+    packs: &git::Packs,
+    plan: &Plan,
+    jobs: &[Job<'_>],
+) -> Vec<Scanned> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let inbox = Inbox {
+        pending: plan
+            .waits
+            .iter()
+            .map(|&waits| {
+                Mutex::new(Pending {
+                    waits,
+                    ..Pending::default()
+                })
+            })
+            .collect(),
+        held: AtomicUsize::new(0),
+    };
+    let next = AtomicUsize::new(0);
+    let out: Mutex<Vec<Scanned>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    let workers = rayon::current_num_threads().max(1);
+    rayon::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| {
+                let mut worker = Worker {
+                    ctx,
+                    sync,
+                    jobs,
+                    inbox: &inbox,
+                    repo: None,
+                    inflate: gix::zlib::Inflate::default(),
+                    scanned: Vec::new(),
+                };
+                loop {
+                    let f = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(family) = plan.families.get(f) else {
+                        break;
+                    };
+                    worker.family(packs, family);
+                }
+                if let Ok(mut out) = out.lock() {
+                    out.append(&mut worker.scanned);
+                }
+            });
+        }
+    });
+    let mut scanned = out.into_inner().unwrap_or_default();
+    scanned.extend(read_loose(ctx, sync, &plan.loose, jobs));
+    // Jobs whose inputs could not all be delivered (a decoding error) are read through the
+    // object database.
+    let mut worker = Worker {
+        ctx,
+        sync,
+        jobs,
+        inbox: &inbox,
+        repo: None,
+        inflate: gix::zlib::Inflate::default(),
+        scanned,
+    };
+    for job in 0..jobs.len() {
+        let stuck = inbox
+            .pending
+            .get(job)
+            .and_then(|p| p.lock().ok())
+            .is_some_and(|p| p.waits > 0);
+        if stuck {
+            worker.run(job, Pending::default());
+        }
+    }
+    worker.scanned
+}
+
+/// One worker's state.
+struct Worker<'w, 'a> {
+    ctx: &'w FileScan<'a>,
+    sync: &'w gix::ThreadSafeRepository,
+    jobs: &'w [Job<'w>],
+    inbox: &'w Inbox,
+    /// For what is read through the object database.
+    repo: Option<gix::Repository>,
+    inflate: gix::zlib::Inflate,
+    scanned: Vec<Scanned>,
+}
+
+impl Worker<'_, '_> {
+    /// Decode a family's entries in pack order, each once (a delta from its kept base), and
+    /// hand each to the jobs waiting for it.
+    fn family(&mut self, packs: &git::Packs, family: &Family) {
+        let mut kept: Vec<Option<Arc<Vec<u8>>>> = vec![None; family.nodes.len()];
+        let mut children: Vec<u32> = family.nodes.iter().map(|n| n.children).collect();
+        let mut kept_bytes = 0usize;
+        for (at, node) in family.nodes.iter().enumerate() {
+            let mut data = Vec::new();
+            let decoded = {
+                let mut cache = Kept {
+                    keys: &family.keys,
+                    kept: &kept,
+                };
+                packs.decode(node.loc, &mut data, &mut self.inflate, &mut cache)
+            };
+            if let Some(base) = node.base {
+                children[base] = children[base].saturating_sub(1);
+                if children[base] == 0
+                    && let Some(data) = kept[base].take()
+                {
+                    kept_bytes = kept_bytes.saturating_sub(data.len());
+                }
+            }
+            if decoded.is_err() {
+                // Its jobs stay pending and are read through the object database at the end.
+                continue;
+            }
+            let data = Arc::new(data);
+            if children[at] > 0 && kept_bytes + data.len() <= FAMILY_KEEP_BYTES {
+                kept_bytes += data.len();
+                kept[at] = Some(Arc::clone(&data));
+            }
+            for &(job, as_blob) in &node.inputs {
+                self.deliver(job, as_blob, &data);
+            }
+        }
+    }
+
+    /// Give a job one of its inputs; scan it when it has them all.
+    fn deliver(&mut self, job: usize, as_blob: bool, data: &Arc<Vec<u8>>) {
+        use std::sync::atomic::Ordering;
+        let Some(Ok(mut pending)) = self.inbox.pending.get(job).map(Mutex::lock) else {
+            return;
+        };
+        pending.waits = pending.waits.saturating_sub(1);
+        if pending.waits > 0 {
+            // Held for the other input, within the budget; past it, read again then.
+            let held = self.inbox.held.load(Ordering::Relaxed);
+            if held + data.len() <= HELD_BYTES {
+                self.inbox.held.fetch_add(data.len(), Ordering::Relaxed);
+                *(if as_blob {
+                    &mut pending.blob
+                } else {
+                    &mut pending.previous
+                }) = Some(Arc::clone(data));
+            }
+            return;
+        }
+        let mut inputs = std::mem::take(&mut *pending);
+        drop(pending);
+        for held in [&inputs.blob, &inputs.previous].into_iter().flatten() {
+            self.inbox.held.fetch_sub(held.len(), Ordering::Relaxed);
+        }
+        if as_blob {
+            inputs.blob = Some(Arc::clone(data));
+        } else {
+            inputs.previous = Some(Arc::clone(data));
+        }
+        self.run(job, inputs);
+    }
+
+    /// Scan a job, reading what it lacks through the object database.
+    fn run(&mut self, ix: usize, inputs: Pending) {
+        let job = &self.jobs[ix];
+        let sync = self.sync;
+        let repo = self.repo.get_or_insert_with(|| sync.to_thread_local());
+        let blob = match inputs.blob {
+            Some(data) => Ok(data),
+            None => read_blob(repo, job.blob, job.name).map(Arc::new),
+        };
+        let previous = match (inputs.previous, job.previous) {
+            (Some(data), _) => Some(data),
+            (None, Some(p)) => read_blob(repo, p, job.name).ok().map(Arc::new),
+            (None, None) => None,
+        };
+        let scanned = scan_job(self.ctx, job, ix, blob, previous.as_deref());
+        self.scanned.push(scanned);
+    }
+}
+
+/// The kept entries of a family, as the pack decoder's delta-base cache.
+struct Kept<'a> {
+    keys: &'a [(u32, u64)],
+    kept: &'a [Option<Arc<Vec<u8>>>],
+}
+
+impl DecodeEntry for Kept<'_> {
+    fn put(&mut self, _: u32, _: u64, _: &[u8], _: gix::object::Kind, _: usize) {}
+
+    fn get(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        out: &mut Vec<u8>,
+    ) -> Option<(gix::object::Kind, usize)> {
+        let at = self.keys.binary_search(&(pack_id, offset)).ok()?;
+        let data = self.kept.get(at)?.as_ref()?;
+        out.clear();
+        out.extend_from_slice(data);
+        // Git deltas an object only against one of its own kind, and these are blobs.
+        Some((gix::object::Kind::Blob, 0))
+    }
+}
+
+/// Read and scan the jobs whose blob is not in a pack, through the object database.
+fn read_loose(
+    ctx: &FileScan<'_>,
+    sync: &gix::ThreadSafeRepository,
+    loose: &[usize],
+    jobs: &[Job<'_>],
+) -> Vec<Scanned> {
+    if loose.is_empty() {
+        return Vec::new();
+    }
+    let cache = SharedPackCache::new(BLOB_PACK_CACHE_BYTES);
+    loose
+        .par_iter()
+        .map_init(
+            || reader(sync, &cache, 0),
+            |repo, &ix| {
+                let job = &jobs[ix];
+                let blob = read_blob(repo, job.blob, job.name).map(Arc::new);
+                let previous = job.previous.and_then(|p| read_blob(repo, p, job.name).ok());
+                scan_job(ctx, job, ix, blob, previous.as_ref())
+            },
+        )
+        .collect()
 }
 
 /// A repository handle using the shared delta-base `cache`, and an object cache of
@@ -396,7 +837,12 @@ fn scan_blob(
     name: &str,
     data: &[u8],
     previous: Option<&[u8]>,
-) -> (Stats, Vec<Note>, Vec<Finding>) {
+) -> (Stats, Vec<Note>, Vec<Hit>) {
+    if ctx.options.archives
+        && let Some(kind) = archive::kind(name)
+    {
+        return scan_archive_blob(ctx, kind, name, data, previous);
+    }
     let regions = match previous {
         Some(previous)
             if data.len() <= ctx.options.chunk_bytes && ctx.reads_as_text(name, data) =>
@@ -436,7 +882,44 @@ fn scan_blob(
     if let Some(previous) = previous {
         findings.retain(|f| !already_there(ctx, name, data, previous, f));
     }
-    (stats, notes, findings)
+    (
+        stats,
+        notes,
+        findings.into_iter().map(|f| (None, f)).collect(),
+    )
+}
+
+/// Scan an archive blob with the limits of an archive file, less what its previous version
+/// already held (the same secret in the same entry).
+fn scan_archive_blob(
+    ctx: &FileScan<'_>,
+    kind: archive::Kind,
+    name: &str,
+    data: &[u8],
+    previous: Option<&[u8]>,
+) -> (Stats, Vec<Note>, Vec<Hit>) {
+    let hits = |report: Report| -> Vec<Hit> {
+        report
+            .findings
+            .into_iter()
+            .map(|l| (Inner::of(name, &l.path), l.finding))
+            .collect()
+    };
+    let mut out = archive::scan_bytes(ctx, kind, data, name);
+    let notes = std::mem::take(&mut out.notes);
+    let stats = out.stats.clone();
+    let mut found = hits(out);
+    if let Some(previous) = previous
+        && !found.is_empty()
+    {
+        let before: HashSet<(Option<Inner>, String)> =
+            hits(archive::scan_bytes(ctx, kind, previous, name))
+                .into_iter()
+                .map(|(inner, f)| (inner, f.fingerprint))
+                .collect();
+        found.retain(|(inner, f)| !before.contains(&(inner.clone(), f.fingerprint.clone())));
+    }
+    (stats, notes, found)
 }
 
 /// Whether `finding` (in `data`) was already in `previous`: its bytes occur there and a scan

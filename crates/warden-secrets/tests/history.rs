@@ -246,6 +246,14 @@ fn changed_lines_and_a_whole_file_scan_agree_over_many_edits() {
     let want = expected(path, &versions);
     assert!(want.len() >= 8, "too few secrets planted: {want:?}");
     assert_eq!(places(&scan(dir.path(), None)), want);
+    // The same from packs: short delta chains, long ones, and a pack with loose objects on top.
+    for depth in ["--depth=3", "--depth=50"] {
+        git(dir.path(), &["repack", "-q", "-a", "-d", "-f", depth]);
+        assert_eq!(places(&scan(dir.path(), None)), want, "repack {depth}");
+    }
+    lines.insert(7, secret_lines("stripe-secret-key", 99).concat());
+    versions.push((commit_file(dir.path(), path, &lines), lines.clone()));
+    assert_eq!(places(&scan(dir.path(), None)), expected(path, &versions));
 }
 
 #[test]
