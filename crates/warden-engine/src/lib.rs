@@ -206,6 +206,22 @@ impl warden_shell::Environment for OsEnvironment<'_> {
     fn is_secret_path(&self, path: &Path) -> bool {
         self.policy.is_secret_path(path, &self.eval)
     }
+
+    fn list_dir(&self, dir: &Path, limit: usize) -> Option<Vec<(String, warden_shell::EntryKind)>> {
+        use warden_shell::EntryKind;
+        let entries = std::fs::read_dir(dir).ok()?;
+        let mut out = Vec::new();
+        for entry in entries.take(limit) {
+            let Ok(entry) = entry else { continue };
+            let kind = match entry.file_type() {
+                Ok(t) if t.is_symlink() => EntryKind::Symlink,
+                Ok(t) if t.is_dir() => EntryKind::Dir,
+                _ => EntryKind::File,
+            };
+            out.push((entry.file_name().to_string_lossy().into_owned(), kind));
+        }
+        Some(out)
+    }
 }
 
 /// A short, stable fingerprint of a JSON value (SHA-256 over its compact encoding, first 16

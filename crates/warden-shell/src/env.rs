@@ -1,9 +1,9 @@
 //! A simple in-memory [`Environment`] for tests and tools that have no file system at hand.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::Environment;
+use crate::{EntryKind, Environment};
 
 /// An [`Environment`] backed by a map of script contents and symlinks, with the default
 /// secret-path heuristic. Nothing exists unless added.
@@ -11,6 +11,8 @@ use crate::Environment;
 pub struct StaticEnv {
     scripts: HashMap<PathBuf, String>,
     links: HashMap<PathBuf, PathBuf>,
+    /// Files that exist (their ancestors exist as directories).
+    files: BTreeSet<PathBuf>,
 }
 
 impl StaticEnv {
@@ -22,6 +24,12 @@ impl StaticEnv {
     /// Adds a readable script at an absolute path.
     pub fn with_script(mut self, path: impl Into<PathBuf>, content: impl Into<String>) -> Self {
         self.scripts.insert(path.into(), content.into());
+        self
+    }
+
+    /// Adds a file at an absolute path; its ancestors become directories.
+    pub fn with_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.files.insert(path.into());
         self
     }
 
@@ -43,6 +51,33 @@ impl Environment for StaticEnv {
 
     fn is_secret_path(&self, path: &Path) -> bool {
         default_is_secret_path(path)
+    }
+
+    fn list_dir(&self, dir: &Path, limit: usize) -> Option<Vec<(String, EntryKind)>> {
+        let mut entries: Vec<(String, EntryKind)> = Vec::new();
+        for file in self.files.iter().chain(self.scripts.keys()) {
+            let Ok(rest) = file.strip_prefix(dir) else {
+                continue;
+            };
+            let mut parts = rest.components();
+            let Some(first) = parts.next() else {
+                continue;
+            };
+            let name = first.as_os_str().to_string_lossy().into_owned();
+            let kind = if parts.next().is_some() {
+                EntryKind::Dir
+            } else {
+                EntryKind::File
+            };
+            if !entries.iter().any(|(n, _)| *n == name) {
+                entries.push((name, kind));
+            }
+        }
+        if entries.is_empty() {
+            return None;
+        }
+        entries.truncate(limit);
+        Some(entries)
     }
 }
 

@@ -32,10 +32,12 @@ mod env;
 mod fallback;
 mod paths;
 mod rules;
+mod tree;
 mod walk;
 mod word;
 
 pub use env::{StaticEnv, default_is_secret_path};
+pub use tree::{MAX_GLOB_MATCHES, MAX_LISTED_ENTRIES, TreeSecrets, component_matches};
 
 /// Inputs longer than this are not parsed (they are reported as opaque).
 pub const MAX_INPUT: usize = 64 * 1024;
@@ -52,6 +54,22 @@ pub trait Environment {
     /// True when the policy considers this (absolute, normalised) path a secret file
     /// (.env, ~/.ssh/…, *.pem…). Used to classify exfiltration (secret read + network send).
     fn is_secret_path(&self, path: &Path) -> bool;
+    /// At most `limit` entries of a directory (names and kinds, symlinks not followed), in
+    /// any order; None when `dir` is not a directory that can be listed. Used to expand globs
+    /// and to look for secret files in the trees that recursive reads walk. The default
+    /// knows no directories.
+    fn list_dir(&self, dir: &Path, limit: usize) -> Option<Vec<(String, EntryKind)>> {
+        let _ = (dir, limit);
+        None
+    }
+}
+
+/// What a directory entry is, without following symlinks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
 }
 
 /// Where a command runs.

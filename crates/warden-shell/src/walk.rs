@@ -192,6 +192,13 @@ pub(crate) struct Walker<'c> {
     opts: ParserOptions,
     /// The source text of the code being walked (for spans).
     src: Option<Rc<str>>,
+    /// Directory listings for globs and recursive reads, with their budget.
+    pub trees: crate::tree::Trees,
+    /// The command being classified reads the directories it names recursively, skipping
+    /// these names.
+    pub tree_reader: Option<crate::tree::Skips>,
+    /// The command being classified prints what it reads (not only names or counts).
+    pub prints_content: bool,
 }
 
 impl<'c> Walker<'c> {
@@ -228,6 +235,9 @@ impl<'c> Walker<'c> {
             out: Out::default(),
             opts: ParserOptions::default(),
             src: None,
+            trees: crate::tree::Trees::default(),
+            tree_reader: None,
+            prints_content: true,
         }
     }
 
@@ -519,6 +529,7 @@ impl<'c> Walker<'c> {
                     Some(ws) => ws.iter().flat_map(|w| self.expand(&w.value)).collect(),
                     None => vec![Word::unknown("$@")],
                 };
+                let values = self.expand_globs(values);
                 let unroll = values.len() <= MAX_UNROLL && values.iter().all(Word::is_static);
                 let mut out = Out::default();
                 if unroll && !values.is_empty() {
@@ -749,6 +760,38 @@ impl<'c> Walker<'c> {
     }
 
     /// Records a variable's value (or that it is unknown).
+    /// Words with the globs among them replaced by the paths they match, as bash expands
+    /// a `for` list (a glob matching nothing stays as written).
+    fn expand_globs(&mut self, words: Vec<Word>) -> Vec<Word> {
+        if !words.iter().any(|w| w.glob && !w.dynamic) {
+            return words;
+        }
+        let mut out = Vec::with_capacity(words.len());
+        for w in words {
+            if !w.glob || w.dynamic {
+                out.push(w);
+                continue;
+            }
+            let loc = self.resolve(&w);
+            if loc.cwd_unknown {
+                out.push(w);
+                continue;
+            }
+            let env = self.ctx.env;
+            let matches = self.trees.expand(env, &loc.path);
+            if matches.is_empty() {
+                out.push(w);
+            } else {
+                out.extend(
+                    matches
+                        .iter()
+                        .map(|p| Word::lit(p.to_string_lossy().into_owned())),
+                );
+            }
+        }
+        out
+    }
+
     pub fn set_var(&mut self, name: &str, value: &Word) {
         let text = match (&self.home, value.tilde) {
             (Some(h), true) if value.text == "~" || value.text.starts_with("~/") => {

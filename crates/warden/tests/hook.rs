@@ -406,3 +406,44 @@ fn a_pathological_command_is_answered_quickly_and_not_allowed() {
         );
     }
 }
+
+/// Reads that reach a secret file without naming it, in a real project on disk: globs are
+/// expanded, the trees recursive readers walk are searched, a computed path may be anything.
+/// Narrower forms of the same commands still run.
+#[test]
+fn unnamed_reads_of_secret_files_are_stopped() {
+    let s = Sandbox::new();
+    s.write_project(".env", "OPENAI_API_KEY=placeholder-not-a-real-key\n");
+    s.write_project("src/main.rs", "fn main() {} // TODO\n");
+    s.write_project("docs/guide.md", "# Guide\n");
+    let cases = [
+        ("cat .e*", Answer::Deny),
+        ("head -n 3 ./.en?", Answer::Deny),
+        ("for f in .e*; do cat \"$f\"; done", Answer::Deny),
+        ("grep -r OPENAI_API_KEY .", Answer::Ask),
+        ("grep -rn TODO .", Answer::Ask),
+        ("grep -R KEY", Answer::Ask),
+        ("tar czf /tmp/project.tgz .", Answer::Ask),
+        ("cat $(ls -a | grep en)", Answer::Ask),
+        ("find . -type f -exec cat {} +", Answer::Ask),
+        ("grep -rn TODO src docs", Answer::Allow),
+        ("grep -rl OPENAI_API_KEY .", Answer::Allow),
+        ("grep -rn TODO . --exclude=.env", Answer::Allow),
+        ("cat src/*.rs", Answer::Allow),
+        ("rg TODO", Answer::Allow),
+    ];
+    let mut failures = Vec::new();
+    for (command, expected) in cases {
+        let out = s.hook_claude("Bash", &json!({ "command": command }));
+        if out.answer != expected {
+            failures.push(format!(
+                "`{command}`: want {expected:?}, got {:?}: {}",
+                out.answer, out.stdout
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let out = s.hook_claude("Bash", &json!({ "command": "grep -r OPENAI_API_KEY ." }));
+    assert!(out.stdout.contains("--exclude"), "{}", out.stdout);
+    assert!(!out.stdout.contains("placeholder-not-a-real-key"));
+}

@@ -7,6 +7,7 @@ use warden_core::{EffectKind, Severity};
 
 use crate::paths::{Loc, Place, place};
 use crate::rules;
+use crate::tree::{Skips, TreeSecrets};
 use crate::walk::Walker;
 use crate::word::{Word, basename};
 
@@ -161,6 +162,15 @@ impl Walker<'_> {
     }
 
     fn dispatch(&mut self, name: &str, argv: &[Word]) -> Own {
+        let outer = (self.tree_reader.take(), self.prints_content);
+        self.tree_reader = reads_trees(name, argv);
+        self.prints_content = prints_content(name, argv);
+        let own = self.dispatch_inner(name, argv);
+        (self.tree_reader, self.prints_content) = outer;
+        own
+    }
+
+    fn dispatch_inner(&mut self, name: &str, argv: &[Word]) -> Own {
         if let Some(o) = self.wrapper(name, argv) {
             return o;
         }
@@ -297,8 +307,105 @@ impl Walker<'_> {
     // ----- effect helpers -------------------------------------------------------------------
 
     /// A `Read` effect for a resolved location.
+    /// A read of what `loc` names, and of what it reaches that its words do not show: the
+    /// files a glob expands to, the secret files in a directory a recursive reader walks,
+    /// and, for a path computed at run time, whatever it can name.
     pub(crate) fn read_effect(&mut self, loc: &Loc, how: &str) {
         self.emit_read(&loc.path, how);
+        if loc.cwd_unknown {
+            return;
+        }
+        if loc.dynamic {
+            self.computed_read(loc, how);
+        } else if loc.glob {
+            let env = self.ctx.env;
+            let matches = self.trees.expand(env, &loc.path);
+            for path in matches {
+                if env.is_secret_path(&path) {
+                    let how = format!("{how} (the glob `{}` matches it)", loc.path.display());
+                    self.emit_read(&path, &how);
+                }
+                self.tree_read(&path, how);
+            }
+        } else {
+            self.tree_read(&loc.path.clone(), how);
+        }
+    }
+
+    /// For a recursive reader (`grep -r`, `tar c`, `cp -r` …) of a directory: the secret file
+    /// the walk reaches, or a tree too large to check, is not proved safe.
+    fn tree_read(&mut self, dir: &Path, how: &str) {
+        let Some(skips) = self.tree_reader.clone() else {
+            return;
+        };
+        let env = self.ctx.env;
+        let why = match self.trees.secret_within(env, dir, &skips) {
+            TreeSecrets::NotADirectory | TreeSecrets::Clean => return,
+            TreeSecrets::Holds(secret) => format!(
+                "a directory holding the secret file {}; exclude it (`--exclude`), read a \
+                 narrower directory, or search with `rg`, which skips hidden and ignored files",
+                secret.display()
+            ),
+            TreeSecrets::TooLarge => "a directory tree too large to check for secret files; \
+                 name the files or subdirectories to read"
+                .to_string(),
+        };
+        self.emit(
+            EffectKind::Opaque,
+            Severity::Unknown,
+            rules::READ_UNKNOWN,
+            format!("{how}: {}, {why}", dir.display()),
+        );
+    }
+
+    /// A read whose path is computed when the command runs. A command substitution can
+    /// name any file (`cat $(ls -a | grep en)` reads `.env`); a computed name under a known
+    /// directory (`cat ~/$X`) can name any file in that tree. Either is safe only when the
+    /// tree holds no secret file. (A plain variable is judged by its value where the line
+    /// sets it, and is otherwise taken as the person's.)
+    fn computed_read(&mut self, loc: &Loc, how: &str) {
+        if !self.prints_content {
+            return;
+        }
+        let text = loc.path.to_string_lossy();
+        let substituted = text.contains("$(") || text.contains('`');
+        let env = self.ctx.env;
+        if loc.child && loc.filtered {
+            // `find DIR -name PAT -exec … {}`: the filter chooses the files (a literal
+            // `-name .env` is in the path itself and judged as such).
+            return;
+        }
+        let why = if loc.explicit_anchor {
+            match self
+                .trees
+                .secret_within(env, &loc.anchor, &Skips::default())
+            {
+                TreeSecrets::Holds(secret) => format!(
+                    "it can be any file under {}, which holds the secret file {}",
+                    loc.anchor.display(),
+                    secret.display()
+                ),
+                TreeSecrets::TooLarge => format!(
+                    "it can be any file under {}, a tree too large to check for secret files",
+                    loc.anchor.display()
+                ),
+                TreeSecrets::NotADirectory | TreeSecrets::Clean => return,
+            }
+        } else if substituted {
+            "it can be any file, a secret one included".to_string()
+        } else {
+            return;
+        };
+        self.emit(
+            EffectKind::Opaque,
+            Severity::Unknown,
+            rules::READ_UNKNOWN,
+            format!(
+                "{how} a path known only when the command runs ({}): {why}; name the file \
+                 literally",
+                loc.path.display()
+            ),
+        );
     }
 
     pub(crate) fn emit_read(&mut self, path: &Path, how: &str) {
@@ -606,6 +713,109 @@ pub(crate) fn is_shell_script(text: &str) -> bool {
         }
         _ => !text.as_bytes().contains(&0),
     }
+}
+
+/// False for a reader whose output shows nothing of what it reads but names, counts and
+/// digests (`wc`, `sha256sum`, `grep -l`): a computed path or a `find -exec` target it
+/// reads cannot leak a secret's value through it.
+fn prints_content(name: &str, argv: &[Word]) -> bool {
+    let args = || argv.iter().skip(1).map(|w| w.text.as_str());
+    match name {
+        "wc" | "cksum" | "sum" | "md5sum" | "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum"
+        | "sha512sum" | "b2sum" | "stat" | "file" | "du" | "ls" | "test" => false,
+        "grep" | "egrep" | "fgrep" | "zgrep" | "ugrep" | "rgrep" | "rg" => !args().any(|a| {
+            (a.starts_with('-') && !a.starts_with("--") && a[1..].contains(['l', 'L', 'c', 'q']))
+                || matches!(
+                    a,
+                    "--files-with-matches"
+                        | "--files-without-match"
+                        | "--count"
+                        | "--quiet"
+                        | "--silent"
+                        | "--files"
+                )
+        }),
+        _ => true,
+    }
+}
+
+/// For a command that reads the directories it is given recursively, every file included
+/// (hidden and git-ignored ones), the names it skips: `grep -r` (unless it prints only
+/// names or counts), archivers creating an archive, recursive copies and diffs. None for
+/// every other command. (`rg`, `ag` and their kind skip hidden and ignored files unless
+/// told otherwise.)
+fn reads_trees(name: &str, argv: &[Word]) -> Option<Skips> {
+    let args: Vec<&str> = argv.iter().skip(1).map(|w| w.text.as_str()).collect();
+    let short = |letters: &str| {
+        args.iter().any(|a| {
+            a.starts_with('-')
+                && !a.starts_with("--")
+                && a[1..].chars().any(|c| letters.contains(c))
+        })
+    };
+    let long = |names: &[&str]| {
+        args.iter().any(|a| {
+            names
+                .iter()
+                .any(|n| *a == *n || a.strip_prefix(n).is_some_and(|r| r.starts_with('=')))
+        })
+    };
+    // The values of `--NAME=V` and `--NAME V`.
+    let values = |name: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            if let Some(v) = a.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+                out.push(v.to_string());
+            } else if *a == name
+                && let Some(v) = args.get(i + 1)
+            {
+                out.push((*v).to_string());
+            }
+        }
+        out
+    };
+    let recursive = match name {
+        "rgrep" => prints_content(name, argv),
+        "grep" | "egrep" | "fgrep" | "zgrep" | "ugrep" => {
+            let recursive = short("rR")
+                || long(&["--recursive", "--dereference-recursive"])
+                || values("--directories").iter().any(|v| v == "recurse")
+                || argv
+                    .windows(2)
+                    .any(|w| w[0].text == "-d" && w[1].text == "recurse");
+            recursive && prints_content(name, argv)
+        }
+        "rg" => short("u.") || long(&["--hidden", "--no-ignore", "--unrestricted"]),
+        "tar" | "bsdtar" => {
+            let first = args.first().copied().unwrap_or("");
+            let bundled = !first.starts_with('-') && first.chars().any(|c| "cru".contains(c));
+            bundled || short("cru") || long(&["--create", "--append", "--update"])
+        }
+        "zip" => short("rR") || long(&["--recurse-paths"]),
+        "7z" | "7za" | "7zz" => args.first() == Some(&"a"),
+        "cp" | "rsync" => short("rRa") || long(&["--recursive", "--archive"]),
+        "scp" => short("r"),
+        "diff" | "colordiff" => short("r") || long(&["--recursive"]),
+        _ => false,
+    };
+    recursive.then(|| {
+        let mut names = values("--exclude");
+        names.extend(
+            values("--iglob")
+                .into_iter()
+                .filter_map(|g| g.strip_prefix('!').map(str::to_string)),
+        );
+        names.extend(
+            values("--glob")
+                .into_iter()
+                .chain(values("-g"))
+                .filter_map(|g| g.strip_prefix('!').map(str::to_string)),
+        );
+        Skips {
+            names,
+            dirs: values("--exclude-dir"),
+        }
+    })
 }
 
 #[cfg(test)]

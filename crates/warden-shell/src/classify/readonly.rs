@@ -150,7 +150,7 @@ fn row(name: &str) -> Option<Safe> {
                 All
             })
         },
-        "grep" | "egrep" | "fgrep" | "zgrep" | "ugrep" => Safe {
+        "grep" | "egrep" | "fgrep" | "zgrep" | "ugrep" | "rgrep" => Safe {
             short: "efmABCDd",
             long: &[
                 "regexp",
@@ -503,6 +503,16 @@ impl Walker<'_> {
                     ops.iter().skip(1).copied().collect()
                 }
             }
+        };
+        // A recursive search without a path searches the working directory.
+        let cwd = Word::lit(".");
+        let files = if files.is_empty()
+            && self.tree_reader.is_some()
+            && matches!(r.files, Files::AfterFirst)
+        {
+            vec![&cwd]
+        } else {
+            files
         };
         // Pattern files (`grep -f FILE`) are read too.
         let pattern_files: Vec<Word> = if matches!(r.files, Files::AfterFirst) {

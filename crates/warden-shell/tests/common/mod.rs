@@ -11,7 +11,8 @@ use warden_shell::{Analysis, Context, Environment, Parse, StaticEnv, analyze};
 pub const CWD: &str = "/work/proj";
 pub const HOME: &str = "/home/me";
 
-/// The fixed environment: a few readable scripts and one symlink out of the project.
+/// The fixed environment: a few readable scripts, a project with a `.env`, a home with an
+/// SSH key, and symlinks out of the project.
 pub fn env() -> StaticEnv {
     StaticEnv::new()
         .with_script(
@@ -40,6 +41,13 @@ pub fn env() -> StaticEnv {
             "/work/proj/deploy.sh",
             "#!/bin/sh\nterraform apply -auto-approve\n",
         )
+        .with_file("/work/proj/.env")
+        .with_file("/work/proj/.env.example")
+        .with_file("/work/proj/src/main.rs")
+        .with_file("/work/proj/src/lib.rs")
+        .with_file("/work/proj/README.md")
+        .with_file("/home/me/.ssh/id_ed25519")
+        .with_file("/home/me/notes.txt")
         .with_link("/work/proj/escape", "/etc")
         .with_link("/work/proj/homelink", "/home/me")
 }
