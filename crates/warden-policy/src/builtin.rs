@@ -92,6 +92,8 @@ pub const SECRET_RULES: &[PathRule] = &[
             Pm::Name(".htpasswd"),
             Pm::Name(".git-credentials"),
             Pm::DirFile(".aws", "credentials"),
+            // A process's environment (`/proc/PID/environ`), which holds its API keys.
+            Pm::Name("environ"),
         ],
         except: &[],
     },

@@ -134,7 +134,33 @@ impl Trees {
         answer
     }
 
+    /// The first secret file under `dir` whose name matches one of `globs` (`find -name`,
+    /// case-insensitively as `-iname` would), breadth first.
+    pub fn secret_named(
+        &mut self,
+        env: &dyn Environment,
+        dir: &Path,
+        globs: &[String],
+    ) -> TreeSecrets {
+        let globs: Vec<String> = globs.iter().map(|g| g.to_lowercase()).collect();
+        let wanted = |name: &str| {
+            let name = name.to_lowercase();
+            globs.iter().any(|g| fnmatch(g, &name))
+        };
+        self.walk(env, dir, &Skips::default(), &wanted)
+    }
+
     fn search(&mut self, env: &dyn Environment, root: &Path, skips: &Skips) -> TreeSecrets {
+        self.walk(env, root, skips, &|_| true)
+    }
+
+    fn walk(
+        &mut self,
+        env: &dyn Environment,
+        root: &Path,
+        skips: &Skips,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> TreeSecrets {
         let Some(entries) = self.list(env, root) else {
             return TreeSecrets::NotADirectory;
         };
@@ -145,7 +171,7 @@ impl Trees {
                     continue;
                 }
                 let path = dir.join(&name);
-                if env.is_secret_path(&path) {
+                if wanted(&name) && env.is_secret_path(&path) {
                     return TreeSecrets::Holds(path);
                 }
                 if kind != EntryKind::Dir || name == ".git" {

@@ -199,6 +199,8 @@ pub(crate) struct Walker<'c> {
     pub tree_reader: Option<crate::tree::Skips>,
     /// The command being classified prints what it reads (not only names or counts).
     pub prints_content: bool,
+    /// Inside `find … -name GLOB -exec CMD {}`: the globs the files `{}` stands for match.
+    pub find_names: Vec<String>,
 }
 
 impl<'c> Walker<'c> {
@@ -238,6 +240,7 @@ impl<'c> Walker<'c> {
             trees: crate::tree::Trees::default(),
             tree_reader: None,
             prints_content: true,
+            find_names: Vec::new(),
         }
     }
 
@@ -283,9 +286,32 @@ impl<'c> Walker<'c> {
         self.emit(EffectKind::Opaque, Severity::Unknown, rules::UNSEEN, msg);
     }
 
-    /// Notes that the whole environment is dumped (secret-bearing output).
+    /// Notes that the whole environment is dumped (secret-bearing output): the agent's
+    /// environment holds API keys, and what a command prints reaches the model.
     pub fn note_env_dump(&mut self) {
         self.note_secret("dumps the environment (which holds credentials)");
+        self.emit(
+            EffectKind::Opaque,
+            Severity::Unknown,
+            rules::ENV_PRINT,
+            "prints the whole environment, which holds credentials (API keys, tokens); print \
+             the one variable you need (`printenv PATH`), or list names only (`env | cut -d= -f1`)"
+                .to_string(),
+        );
+    }
+
+    /// Notes that a variable whose name marks a credential is printed (`echo $API_KEY`).
+    pub fn note_secret_variable(&mut self, name: &str) {
+        self.note_secret("prints a credential variable");
+        self.emit(
+            EffectKind::Opaque,
+            Severity::Unknown,
+            rules::ENV_PRINT,
+            format!(
+                "prints `${name}`, whose name marks a credential; check that it is set with \
+                 `test -n \"${name}\"` instead of printing it"
+            ),
+        );
     }
 
     /// Notes that a command outputs secret data (private keys, credentials).

@@ -469,6 +469,13 @@ impl Walker<'_> {
         let mut own = Own::project("`mv` inside the project");
         for s in srcs {
             let sloc = self.resolve(s);
+            if self.ctx.env.is_secret_path(&sloc.path) {
+                // A renamed secret is a secret under a name the policy does not know.
+                self.emit_read(
+                    &sloc.path,
+                    "`mv` moves (and can then expose) the secret file",
+                );
+            }
             let splace = place(&sloc.path, &self.root, self.home.as_deref());
             // Moving something away removes it from where it was.
             let (sev, rule, why) = self.delete_severity(&sloc, true);
@@ -846,6 +853,8 @@ impl Walker<'_> {
         let expr = &args[i.min(args.len())..];
         let mut restrictive = false;
         let mut literal_name: Option<String> = None;
+        // The `-name` globs every file passed to `-exec` satisfies (with `-o`, any of them).
+        let mut name_globs: Vec<String> = Vec::new();
         for (k, w) in expr.iter().enumerate() {
             let v = expr.get(k + 1).map(|x| x.text.as_str()).unwrap_or("*");
             match w.text.as_str() {
@@ -858,6 +867,9 @@ impl Walker<'_> {
                         && !crate::word::is_glob_text(v)
                     {
                         literal_name = Some(v.to_string());
+                    }
+                    if matches!(w.text.as_str(), "-name" | "-iname") {
+                        name_globs.push(v.to_string());
                     }
                 }
                 "-newer" | "-mtime" | "-mmin" | "-atime" | "-amin" | "-ctime" | "-cmin"
@@ -914,7 +926,9 @@ impl Walker<'_> {
                     }
                     if !inner.is_empty() {
                         self.wrap_depth += 1;
+                        let outer = std::mem::replace(&mut self.find_names, name_globs.clone());
                         self.run(&inner);
+                        self.find_names = outer;
                         self.wrap_depth -= 1;
                     }
                     own = Own::wrapper(format!("`find {t}` runs a command per file; analysed"));

@@ -315,6 +315,7 @@ impl Walker<'_> {
                         rest.iter().filter(|w| !w.text.starts_with('-')).collect();
                     self.read_words(&files, "`git diff --no-index` reads");
                 }
+                self.git_secret_contents(sub, rest);
                 Own::ro(format!("`git {sub}` only reads the repository"))
             }
             "branch" => {
@@ -823,6 +824,39 @@ impl Walker<'_> {
         }
     }
 
+    /// Secret files whose contents a reading subcommand prints: `git show HEAD:.env`,
+    /// `git cat-file -p :.env`, `git diff -- .env`, `git log -p -- .env`, `git blame .env`.
+    fn git_secret_contents(&mut self, sub: &str, rest: &[Word]) {
+        let prints_files = matches!(sub, "show" | "cat-file" | "diff" | "blame" | "annotate")
+            || (matches!(sub, "log" | "whatchanged")
+                && rest
+                    .iter()
+                    .any(|w| matches!(w.text.as_str(), "-p" | "-u" | "--patch" | "-L")));
+        if !prints_files {
+            return;
+        }
+        let root = self.root.clone();
+        for w in rest.iter().filter(|w| !w.text.starts_with('-')) {
+            // `REV:PATH` (a blob in a commit, `:PATH` or `:N:PATH` in the index): PATH is
+            // relative to the top of the repository unless it starts with `./` or `../`.
+            let candidate = match w.text.split_once(':') {
+                Some((_, path)) if !w.text.contains("://") && !path.is_empty() => {
+                    let path = path.rsplit_once(':').map_or(path, |(_, p)| p);
+                    if path.starts_with("./") || path.starts_with("../") {
+                        self.resolver().resolve_str(path).path
+                    } else {
+                        crate::paths::normalize(&root.join(path))
+                    }
+                }
+                Some(_) => continue,
+                None => self.resolve(w).path,
+            };
+            if self.ctx.env.is_secret_path(&candidate) {
+                self.emit_read(&candidate, &format!("`git {sub}` prints the contents of"));
+            }
+        }
+    }
+
     fn git_local(&mut self, sub: &str, rest: &[Word]) -> Own {
         let op = GitOp {
             subcommand: sub.to_string(),
@@ -954,6 +988,26 @@ impl Walker<'_> {
                     );
                 }
                 Own::project(format!("`git {sub}` changes local history"))
+            }
+            "add" | "stage" => {
+                let staged: Vec<_> = rest
+                    .iter()
+                    .filter(|w| !w.text.starts_with('-'))
+                    .map(|w| self.resolve(w).path)
+                    .filter(|p| self.ctx.env.is_secret_path(p))
+                    .collect();
+                if let Some(secret) = staged.first() {
+                    return Own::with(
+                        Severity::Unknown,
+                        rules::GIT,
+                        format!(
+                            "`git {sub}` stages the secret file {}; once committed it stays in \
+                             history. Add it to `.gitignore` instead",
+                            secret.display()
+                        ),
+                    );
+                }
+                Own::project(format!("`git {sub}` changes the local repository"))
             }
             _ => Own::project(format!("`git {sub}` changes the local repository")),
         }

@@ -18,7 +18,7 @@ fn family(name: &str) -> Option<&'static str> {
     let n = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     Some(match n {
         "python" | "pypy" | "python-dbg" => "python",
-        "node" | "nodejs" => "node",
+        "node" | "nodejs" | "tsx" | "ts-node" | "ts-node-esm" => "node",
         "perl" => "perl",
         "ruby" | "jruby" => "ruby",
         "php" => "php",

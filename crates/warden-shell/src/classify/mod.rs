@@ -19,6 +19,7 @@ mod interp;
 mod net;
 pub(crate) mod opts;
 mod readonly;
+mod runners;
 mod wrappers;
 
 /// The severity, rule and message of a command itself (its `Exec` effect).
@@ -172,6 +173,9 @@ impl Walker<'_> {
 
     fn dispatch_inner(&mut self, name: &str, argv: &[Word]) -> Own {
         if let Some(o) = self.wrapper(name, argv) {
+            return o;
+        }
+        if let Some(o) = self.runner(name, argv) {
             return o;
         }
         if let Some(o) = self.interpreter(name, argv) {
@@ -370,9 +374,18 @@ impl Walker<'_> {
         let text = loc.path.to_string_lossy();
         let substituted = text.contains("$(") || text.contains('`');
         let env = self.ctx.env;
+        if loc.child && !self.find_names.is_empty() {
+            // `find DIR -name GLOB -exec CMD {}`: CMD reads every file under DIR the globs
+            // select, secret ones included.
+            let names = self.find_names.clone();
+            if let TreeSecrets::Holds(secret) = self.trees.secret_named(env, &loc.anchor, &names) {
+                let how = format!("{how} each file `find` selects, among them");
+                self.emit_read(&secret, &how);
+            }
+            return;
+        }
         if loc.child && loc.filtered {
-            // `find DIR -name PAT -exec … {}`: the filter chooses the files (a literal
-            // `-name .env` is in the path itself and judged as such).
+            // Other `find` tests (size, time, type) choose the files.
             return;
         }
         let why = if loc.explicit_anchor {

@@ -559,6 +559,20 @@ impl Walker<'_> {
             self.note_env_dump();
             self.out.secret = true;
         }
+        if name == "printenv" {
+            for w in &ops {
+                if credential_variable(&w.text) {
+                    self.note_secret_variable(&w.text);
+                }
+            }
+        }
+        if matches!(name, "echo" | "printf") {
+            for w in args.iter().filter(|w| w.dynamic) {
+                if let Some(var) = referenced_variables(&w.text).find(|v| credential_variable(v)) {
+                    self.note_secret_variable(var);
+                }
+            }
+        }
         Some(Own::ro(format!("`{name}` only reads")))
     }
 
@@ -749,6 +763,51 @@ impl Walker<'_> {
             _ => None,
         }
     }
+}
+
+/// Whether a variable's name marks a credential: one of its `_`-separated parts is
+/// `KEY`, `TOKEN`, `SECRET`, `PASSWORD` … (`OPENAI_API_KEY`, `GITHUB_TOKEN`, `DB_PASSWORD`),
+/// not words that merely contain them (`KEYBOARD`, `PASSTHROUGH`).
+pub(crate) fn credential_variable(name: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "KEY",
+        "KEYS",
+        "APIKEY",
+        "TOKEN",
+        "TOKENS",
+        "SECRET",
+        "SECRETS",
+        "PASSWORD",
+        "PASSWD",
+        "PASS",
+        "PWD",
+        "CREDENTIAL",
+        "CREDENTIALS",
+        "CREDS",
+        "AUTH",
+        "PAT",
+        "DSN",
+        "COOKIE",
+        "PRIVATE",
+    ];
+    let upper = name.to_ascii_uppercase();
+    if matches!(upper.as_str(), "PWD" | "OLDPWD") {
+        return false;
+    }
+    upper.split('_').any(|part| PARTS.contains(&part))
+        || matches!(upper.as_str(), "DATABASE_URL" | "REDIS_URL" | "MONGODB_URI")
+}
+
+/// The names of the variables a word expands (`$NAME`, `${NAME}`, `${NAME:-x}`).
+fn referenced_variables(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('$').filter_map(move |(i, _)| {
+        let rest = &text[i + 1..];
+        let rest = rest.strip_prefix('{').unwrap_or(rest);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
 }
 
 /// True when the command decodes opaque input (`base64 -d`, `xxd -r` …).

@@ -153,7 +153,7 @@ impl Walker<'_> {
     }
 
     /// Runs an inner argv one wrapper layer down.
-    fn inner(&mut self, wrapper: &str, inner: &[Word]) -> Own {
+    pub(super) fn inner(&mut self, wrapper: &str, inner: &[Word]) -> Own {
         if inner.is_empty() {
             return Own::ro(format!("`{wrapper}` without a command"));
         }
