@@ -360,6 +360,8 @@ fn diff_dir(
 /// database instead.
 pub(crate) struct Packs {
     bundles: Vec<gix::odb::pack::Bundle>,
+    /// Largest object (or delta) decoded.
+    max_object_bytes: usize,
 }
 
 /// Where an object is stored in [`Packs`]: the pack, and its entry's offset in it.
@@ -394,7 +396,8 @@ impl Packs {
             })
             .unwrap_or_default();
         paths.sort();
-        let limit = usize::try_from(max_object_bytes).ok();
+        let max_object_bytes = usize::try_from(max_object_bytes).unwrap_or(usize::MAX);
+        let limit = Some(max_object_bytes);
         let bundles = paths
             .iter()
             .filter_map(|path| gix::odb::pack::Bundle::at(path, repo.object_hash()).ok())
@@ -406,7 +409,10 @@ impl Packs {
                 Some(gix::odb::pack::Bundle { pack, index })
             })
             .collect();
-        Packs { bundles }
+        Packs {
+            bundles,
+            max_object_bytes,
+        }
     }
 
     /// Where `id` is stored, if in one of the packs.
@@ -444,6 +450,47 @@ impl Packs {
         })
     }
 
+    /// Decode the object at `loc` given the data of its delta base (as [`Packs::entry_info`]
+    /// names it), or, for a full object, on its own: one inflate, no copy of the base.
+    /// `scratch` holds the inflated delta.
+    pub(crate) fn decode_from(
+        &self,
+        loc: Loc,
+        base: Option<&[u8]>,
+        scratch: &mut Vec<u8>,
+        inflate: &mut gix::zlib::Inflate,
+    ) -> Result<Vec<u8>, Error> {
+        let bundle = self
+            .bundles
+            .get(loc.pack as usize)
+            .ok_or_else(|| Error::git("no such pack"))?;
+        let entry = bundle.pack.entry(loc.offset).map_err(Error::git)?;
+        let size = usize::try_from(entry.decompressed_size)
+            .ok()
+            .filter(|&n| n <= self.max_object_bytes)
+            .ok_or_else(|| Error::git("pack entry over the size limit"))?;
+        let inflated = |out: &mut Vec<u8>, inflate: &mut gix::zlib::Inflate| {
+            out.clear();
+            out.resize(size, 0);
+            bundle
+                .pack
+                .decompress_entry(&entry, inflate, out)
+                .map_err(Error::git)
+        };
+        match (entry.header.is_delta(), base) {
+            (false, _) => {
+                let mut out = Vec::new();
+                inflated(&mut out, inflate)?;
+                Ok(out)
+            }
+            (true, Some(base)) => {
+                inflated(scratch, inflate)?;
+                apply_delta(base, scratch, self.max_object_bytes)
+            }
+            (true, None) => Err(Error::git("delta without its base")),
+        }
+    }
+
     /// Decode the object at `loc` into `out`, resolving deltas through `cache` first (keyed by
     /// pack id and data offset; see [`EntryInfo::data_offset`]).
     pub(crate) fn decode(
@@ -475,6 +522,77 @@ impl Packs {
             .map_err(Error::git)?;
         Ok(outcome.kind)
     }
+}
+
+/// Apply a git delta (`delta`: the sizes of its base and result, then copy and insert
+/// instructions) to `base`. Every range is checked; a result over `max_bytes` is refused.
+pub(crate) fn apply_delta(base: &[u8], delta: &[u8], max_bytes: usize) -> Result<Vec<u8>, Error> {
+    let corrupt = |what: &str| Error::git(format!("corrupt delta: {what}"));
+    let mut at = 0usize;
+    let mut size = || -> Result<usize, Error> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *delta.get(at).ok_or_else(|| corrupt("truncated header"))?;
+            at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return usize::try_from(value).map_err(|_| corrupt("size"));
+            }
+        }
+        Err(corrupt("header too long"))
+    };
+    let base_size = size()?;
+    let result_size = size()?;
+    if base_size != base.len() {
+        return Err(corrupt("base size mismatch"));
+    }
+    if result_size > max_bytes {
+        return Err(corrupt("result over the size limit"));
+    }
+    let mut out = Vec::with_capacity(result_size);
+    while let Some(&op) = delta.get(at) {
+        at += 1;
+        let piece = if op & 0x80 != 0 {
+            // Copy from the base: offset bytes per bits 0-3, size bytes per bits 4-6.
+            let mut field = |bits: u8, first: u8| -> Result<usize, Error> {
+                let mut value = 0usize;
+                for i in 0..bits {
+                    if op & (first << i) != 0 {
+                        let byte = *delta.get(at).ok_or_else(|| corrupt("truncated copy"))?;
+                        at += 1;
+                        value |= usize::from(byte) << (8 * i);
+                    }
+                }
+                Ok(value)
+            };
+            let offset = field(4, 0x01)?;
+            let len = match field(3, 0x10)? {
+                0 => 0x10000,
+                n => n,
+            };
+            offset
+                .checked_add(len)
+                .and_then(|end| base.get(offset..end))
+                .ok_or_else(|| corrupt("copy outside the base"))?
+        } else if op != 0 {
+            let end = at + usize::from(op);
+            let bytes = delta
+                .get(at..end)
+                .ok_or_else(|| corrupt("truncated insert"))?;
+            at = end;
+            bytes
+        } else {
+            return Err(corrupt("reserved instruction"));
+        };
+        if out.len() + piece.len() > result_size {
+            return Err(corrupt("longer than its declared size"));
+        }
+        out.extend_from_slice(piece);
+    }
+    if out.len() != result_size {
+        return Err(corrupt("shorter than its declared size"));
+    }
+    Ok(out)
 }
 
 /// Seconds since the epoch as an RFC 3339 UTC timestamp.
@@ -563,6 +681,22 @@ mod tests {
             assert_eq!(out, repo.find_object(*id).unwrap().data);
         }
         assert!(deltas > 10, "{deltas} deltas");
+        // Each from its base's data, as the history scan decodes them.
+        let mut scratch = Vec::new();
+        for id in &blobs {
+            let loc = packs.locate(id).unwrap();
+            let base = packs.entry_info(loc).unwrap().base.map(|b| {
+                let mut out = Vec::new();
+                packs
+                    .decode(b, &mut out, &mut inflate, &mut gix::odb::pack::cache::Never)
+                    .unwrap();
+                out
+            });
+            let got = packs
+                .decode_from(loc, base.as_deref(), &mut scratch, &mut inflate)
+                .unwrap();
+            assert_eq!(got, repo.find_object(*id).unwrap().data);
+        }
         // An object larger than the allocation limit does not decode.
         let small = Packs::open(&repo, 64);
         let big = small.locate(blobs.last().unwrap()).unwrap();
@@ -577,6 +711,68 @@ mod tests {
                 )
                 .is_err()
         );
+    }
+
+    /// A delta header: base and result sizes as git's little-endian base-128 numbers.
+    fn header(base: usize, result: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        for mut n in [base, result] {
+            loop {
+                let byte = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    out.push(byte);
+                    break;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn deltas_apply_with_every_range_checked() {
+        let base = b"0123456789abcdef";
+        let big = vec![7u8; 0x10000 + 5];
+        // (base, delta, result or an error)
+        type Case<'a> = (&'a [u8], Vec<u8>, Result<Vec<u8>, ()>);
+        let cases: Vec<Case<'_>> = vec![
+            // Copy 4 bytes at offset 2, insert "xy", copy 2 at offset 0.
+            (
+                base,
+                [header(16, 8), vec![0x91, 2, 4, 2, b'x', b'y', 0x90, 2]].concat(),
+                Ok(b"2345xy01".to_vec()),
+            ),
+            // A copy with no size bytes copies 0x10000 bytes.
+            (
+                &big,
+                [header(big.len(), 0x10000), vec![0x80]].concat(),
+                Ok(vec![7; 0x10000]),
+            ),
+            // Only inserts.
+            (
+                base,
+                [header(16, 3), vec![3, b'a', b'b', b'c']].concat(),
+                Ok(b"abc".to_vec()),
+            ),
+            // Errors: the reserved op, a copy past the base, a truncated insert, a base of
+            // another size, a result longer or shorter than declared, a truncated header.
+            (base, [header(16, 1), vec![0]].concat(), Err(())),
+            (base, [header(16, 4), vec![0x91, 14, 4]].concat(), Err(())),
+            (base, [header(16, 3), vec![3, b'a']].concat(), Err(())),
+            (base, [header(15, 1), vec![1, b'a']].concat(), Err(())),
+            (base, [header(16, 1), vec![2, b'a', b'b']].concat(), Err(())),
+            (base, [header(16, 3), vec![1, b'a']].concat(), Err(())),
+            (base, vec![0x90], Err(())),
+            // An offset byte announced but missing.
+            (base, [header(16, 1), vec![0x81]].concat(), Err(())),
+        ];
+        for (i, (base, delta, expected)) in cases.into_iter().enumerate() {
+            let got = apply_delta(base, &delta, 1 << 20).map_err(|_| ());
+            assert_eq!(got, expected, "case {i}");
+        }
+        // Over the size limit.
+        assert!(apply_delta(base, &[header(16, 3), vec![3, 1, 2, 3]].concat(), 2).is_err());
     }
 
     #[test]

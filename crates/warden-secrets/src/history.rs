@@ -171,8 +171,8 @@ fn scan_commits(
         }
     }
 
-    // 2. Each (blob, previous) pair once, its objects decoded from the packs a delta family at
-    //    a time (families in parallel), and scanned as soon as both are decoded.
+    // 2 and 3. Each (blob, previous) pair once: its objects decoded from the packs a delta tree
+    //    at a time (trees in parallel), and scanned as soon as both are decoded.
     let mut jobs: Vec<Job<'_>> = occurrences
         .iter()
         .filter_map(|(&(blob, previous), places)| {
@@ -535,6 +535,7 @@ fn run_plan(
                     inbox: &inbox,
                     repo: None,
                     inflate: gix::zlib::Inflate::default(),
+                    scratch: Vec::new(),
                     scanned: Vec::new(),
                 };
                 loop {
@@ -551,29 +552,18 @@ fn run_plan(
         }
     });
     let mut scanned = out.into_inner().unwrap_or_default();
-    scanned.extend(read_loose(ctx, sync, &plan.loose, jobs));
-    // Jobs whose inputs could not all be delivered (a decoding error) are read through the
-    // object database.
-    let mut worker = Worker {
-        ctx,
-        sync,
-        jobs,
-        inbox: &inbox,
-        repo: None,
-        inflate: gix::zlib::Inflate::default(),
-        scanned,
-    };
-    for job in 0..jobs.len() {
-        let stuck = inbox
-            .pending
-            .get(job)
-            .and_then(|p| p.lock().ok())
-            .is_some_and(|p| p.waits > 0);
-        if stuck {
-            worker.run(job, Pending::default());
-        }
-    }
-    worker.scanned
+    // Jobs whose blob is not in a pack, and those whose inputs could not all be decoded from
+    // one (an error), are read through the object database.
+    let stuck: Vec<usize> = inbox
+        .pending
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.lock().map_or(true, |p| p.waits > 0))
+        .map(|(job, _)| job)
+        .chain(plan.loose.iter().copied())
+        .collect();
+    scanned.extend(read_loose(ctx, sync, &stuck, jobs));
+    scanned
 }
 
 /// One worker's state.
@@ -585,6 +575,8 @@ struct Worker<'w, 'a> {
     /// For what is read through the object database.
     repo: Option<gix::Repository>,
     inflate: gix::zlib::Inflate,
+    /// An inflated delta.
+    scratch: Vec<u8>,
     scanned: Vec<Scanned>,
 }
 
@@ -596,14 +588,26 @@ impl Worker<'_, '_> {
         let mut children: Vec<u32> = family.nodes.iter().map(|n| n.children).collect();
         let mut kept_bytes = 0usize;
         for (at, node) in family.nodes.iter().enumerate() {
-            let mut data = Vec::new();
-            let decoded = {
-                let mut cache = Kept {
-                    keys: &family.keys,
-                    kept: &kept,
-                };
-                packs.decode(node.loc, &mut data, &mut self.inflate, &mut cache)
-            };
+            // From the kept base (or a full object on its own); else through the decoder's
+            // own chain walk, which resolves what it can from the kept entries.
+            let base = node.base.and_then(|b| kept[b].as_deref());
+            let decoded = packs
+                .decode_from(
+                    node.loc,
+                    base.map(Vec::as_slice),
+                    &mut self.scratch,
+                    &mut self.inflate,
+                )
+                .or_else(|_| {
+                    let mut data = Vec::new();
+                    let mut cache = Kept {
+                        keys: &family.keys,
+                        kept: &kept,
+                    };
+                    packs
+                        .decode(node.loc, &mut data, &mut self.inflate, &mut cache)
+                        .map(|_| data)
+                });
             if let Some(base) = node.base {
                 children[base] = children[base].saturating_sub(1);
                 if children[base] == 0
@@ -612,10 +616,10 @@ impl Worker<'_, '_> {
                     kept_bytes = kept_bytes.saturating_sub(data.len());
                 }
             }
-            if decoded.is_err() {
+            let Ok(data) = decoded else {
                 // Its jobs stay pending and are read through the object database at the end.
                 continue;
-            }
+            };
             let data = Arc::new(data);
             if children[at] > 0 && kept_bytes + data.len() <= FAMILY_KEEP_BYTES {
                 kept_bytes += data.len();
@@ -703,7 +707,7 @@ impl DecodeEntry for Kept<'_> {
     }
 }
 
-/// Read and scan the jobs whose blob is not in a pack, through the object database.
+/// Read and scan `loose` jobs through the object database.
 fn read_loose(
     ctx: &FileScan<'_>,
     sync: &gix::ThreadSafeRepository,
@@ -972,10 +976,13 @@ fn changed_regions(new: &[u8], old: &[u8]) -> Vec<Region> {
     // `end` only moved forward over bytes of the common tail, so `old` has the same bytes
     // after `old_end`; and `start` is within the common head.
     let old_end = old.len() - (new.len() - end);
-    let old_lines: HashSet<&[u8], foldhash::fast::RandomState> = old[start..old_end]
-        .split_inclusive(|&b| b == b'\n')
-        .map(strip_newline)
-        .collect();
+    let old_part = &old[start..old_end];
+    let mut old_lines: HashSet<&[u8], foldhash::fast::RandomState> =
+        HashSet::with_capacity_and_hasher(
+            memchr::memchr_iter(b'\n', old_part).count() + 1,
+            foldhash::fast::RandomState::default(),
+        );
+    old_lines.extend(old_part.split_inclusive(|&b| b == b'\n').map(strip_newline));
 
     let first_line = memchr::memchr_iter(b'\n', &new[..start]).count();
     let mut at = start;
@@ -1175,6 +1182,34 @@ mod tests {
         other[130] = 0;
         assert_eq!(common_prefix(&long, &other), 130);
         assert_eq!(common_suffix(&long, &other), 69);
+    }
+
+    #[test]
+    fn archive_entry_paths_follow_the_blob_path() {
+        for (name, display, other, expected) in [
+            ("a.zip", "a.zip", "b/c.zip", "b/c.zip"),
+            ("a.zip", "a.zip!x/y.env", "b/c.zip", "b/c.zip!x/y.env"),
+            (
+                "d/a.zip",
+                "d/a.zip!in.tar.gz!k",
+                "e.zip",
+                "e.zip!in.tar.gz!k",
+            ),
+            // A gzip file holds the file named without its extension.
+            (
+                "logs/app.log.gz",
+                "logs/app.log",
+                "old/app.log.gz",
+                "old/app.log",
+            ),
+            ("x.sql.gz", "x.sql", "y.sql.gz", "y.sql"),
+            ("é.zip", "é.zip!ü", "o.zip", "o.zip!ü"),
+        ] {
+            let got = Inner::of(name, display).map_or_else(|| other.to_owned(), |i| i.at(other));
+            assert_eq!(got, expected, "{name} {display}");
+            let same = Inner::of(name, display).map_or_else(|| name.to_owned(), |i| i.at(name));
+            assert_eq!(same, display);
+        }
     }
 
     #[test]
