@@ -201,6 +201,8 @@ pub(crate) struct Walker<'c> {
     pub prints_content: bool,
     /// Inside `find … -name GLOB -exec CMD {}`: the globs the files `{}` stands for match.
     pub find_names: Vec<String>,
+    /// Inside a package.json script: unknown programs are the project's own tools.
+    pub in_package_script: bool,
 }
 
 impl<'c> Walker<'c> {
@@ -241,6 +243,7 @@ impl<'c> Walker<'c> {
             tree_reader: None,
             prints_content: true,
             find_names: Vec::new(),
+            in_package_script: false,
         }
     }
 

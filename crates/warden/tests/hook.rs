@@ -447,3 +447,38 @@ fn unnamed_reads_of_secret_files_are_stopped() {
     assert!(out.stdout.contains("--exclude"), "{}", out.stdout);
     assert!(!out.stdout.contains("placeholder-not-a-real-key"));
 }
+
+/// What a project runs through its own task runners is judged as if typed: package.json
+/// scripts and development runners are not a way around the shell analysis.
+#[test]
+fn project_scripts_and_runners_are_seen_through() {
+    let s = Sandbox::new();
+    s.write_project(
+        "package.json",
+        r#"{"scripts": {"build": "tsc -p . && vite build", "test": "vitest run",
+            "clean": "rm -rf ~", "prepublishOnly": "npm test"}}"#,
+    );
+    let cases = [
+        ("npm run clean", Answer::Deny),
+        ("yarn clean", Answer::Deny),
+        ("pnpm run clean", Answer::Deny),
+        ("dotenv -- rm -rf ~", Answer::Deny),
+        ("cross-env CI=1 rm -rf ~", Answer::Deny),
+        ("concurrently \"npm:watch\" \"rm -rf ~\"", Answer::Deny),
+        ("echo $ANTHROPIC_API_KEY", Answer::Ask),
+        ("npm run build", Answer::Allow),
+        ("npm test", Answer::Allow),
+        ("cross-env NODE_ENV=production npm run build", Answer::Allow),
+    ];
+    let mut failures = Vec::new();
+    for (command, expected) in cases {
+        let out = s.hook_claude("Bash", &json!({ "command": command }));
+        if out.answer != expected {
+            failures.push(format!(
+                "`{command}`: want {expected:?}, got {:?}: {}",
+                out.answer, out.stdout
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -573,6 +573,17 @@ impl Walker<'_> {
             "test" | "t" | "tst" | "run" | "run-script" | "rum" | "urn" | "start" | "stop"
             | "restart" | "build" | "lint" | "dev" | "serve" | "format" | "typecheck" | "check"
             | "watch" | "preview" | "storybook" | "e2e" | "coverage" | "bench" => {
+                let script = if matches!(sub.as_str(), "run" | "run-script" | "rum" | "urn") {
+                    pkgs.first().map(|w| w.text.clone())
+                } else {
+                    Some(match sub.as_str() {
+                        "t" | "tst" => "test".to_string(),
+                        _ => sub.clone(),
+                    })
+                };
+                if let Some(script) = &script {
+                    self.package_script(name, script);
+                }
                 if (sub == "run" || sub == "run-script")
                     && let Some(script) = pkgs.first()
                     && (OUTWARD.iter().any(|o| script.text.contains(o))
@@ -738,6 +749,7 @@ impl Walker<'_> {
                     let w = args[i].clone();
                     return self.interpreter_script_public("node", &w);
                 }
+                self.package_script(name, &sub);
                 if OUTWARD.iter().any(|o| sub.contains(o)) || sub.contains("deploy") {
                     return Own::unknown(format!(
                         "`{name} {}` looks like it reaches beyond the project",
@@ -745,6 +757,56 @@ impl Walker<'_> {
                     ));
                 }
                 Own::project(format!("`{name} {}` runs a project script", clip(&sub)))
+            }
+        }
+    }
+
+    /// Analyses the package.json script `script` (with its `pre` and `post` hooks) that
+    /// `{name} run SCRIPT` runs, from the nearest package.json at or above the working
+    /// directory inside the project. Programs the script names that Warden does not know
+    /// are taken as the project's own tools (`node_modules/.bin`); everything else is judged
+    /// as if typed (`"clean": "rm -rf ~"` is `rm -rf ~`).
+    fn package_script(&mut self, name: &str, script: &str) {
+        let Some(cwd) = self.state.cwd.clone() else {
+            return;
+        };
+        let root = self.root.clone();
+        let env = self.ctx.env;
+        let found = cwd
+            .ancestors()
+            .take_while(|dir| dir.starts_with(&root))
+            .find_map(|dir| env.read_script(&dir.join("package.json")));
+        let Some(text) = found else {
+            return;
+        };
+        let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else {
+            self.unseen(format!(
+                "`{name}` runs a script from a package.json Warden cannot parse"
+            ));
+            return;
+        };
+        let scripts = &manifest["scripts"];
+        for key in [
+            format!("pre{script}"),
+            script.to_string(),
+            format!("post{script}"),
+        ] {
+            let Some(code) = scripts[key.as_str()].as_str() else {
+                continue;
+            };
+            let outer = std::mem::replace(&mut self.in_package_script, true);
+            let first = self.effects.len();
+            self.code_string(
+                &Word::lit(code),
+                Sub::Child,
+                &format!("`{name} run {key}` (package.json)"),
+            );
+            self.in_package_script = outer;
+            // The project's own scripts (`node server.js`) are its code, as its tools are.
+            for effect in &mut self.effects[first..] {
+                if effect.rule.as_str() == rules::SCRIPT && effect.severity == Severity::Unknown {
+                    effect.severity = Severity::LocalWrite;
+                }
             }
         }
     }

@@ -199,6 +199,12 @@ impl Walker<'_> {
         if let Some(o) = self.readonly(name, argv) {
             return o;
         }
+        if self.in_package_script && !name.contains('/') {
+            return Own::project(format!(
+                "`{}` is a project tool run by a package.json script",
+                clip(name)
+            ));
+        }
         Own::unknown(format!(
             "`{}` is not a command Warden knows to be safe",
             clip(name)

