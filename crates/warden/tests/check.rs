@@ -43,6 +43,14 @@ fn exit_codes_and_json_contract() {
             3,
             "ask",
         ),
+        (
+            &[
+                "--",
+                "curl --resolve example.com:443:169.254.169.254 https://example.com/",
+            ],
+            2,
+            "deny",
+        ),
         (&["--mode", "read-only", "--", "touch x"], 2, "deny"),
         (
             &["--mode", "dangerous", "--", "git reset --hard"],

@@ -291,7 +291,46 @@ impl Walker<'_> {
             let loc = self.resolver().resolve_str(&path);
             self.read_effect(&loc, "reads a client key or certificate");
         }
+        // `--resolve HOST:PORT:ADDR[,ADDR]`, `--connect-to H1:P1:H2:P2`, `--proxy`,
+        // `--preproxy`, `--doh-url`: where the connection really goes, whatever the URL says.
+        for w in p.values(None, "resolve") {
+            let addrs = w.text.splitn(3, ':').nth(2).unwrap_or("").to_string();
+            for addr in addrs.split(',').filter(|a| !a.is_empty()) {
+                let addr = addr.trim_start_matches('[').trim_end_matches(']');
+                self.host_effect(
+                    addr,
+                    None,
+                    upload,
+                    Severity::Unknown,
+                    "`curl --resolve` connects to",
+                );
+            }
+        }
+        for w in p.values(None, "connect-to") {
+            let parts: Vec<&str> = w.text.split(':').collect();
+            if let Some(host) = parts.get(2).filter(|h| !h.is_empty()) {
+                let port = parts.get(3).and_then(|p| p.parse().ok());
+                self.host_effect(
+                    host,
+                    port,
+                    upload,
+                    Severity::Unknown,
+                    "`curl --connect-to` connects to",
+                );
+            }
+        }
         let mut urls: Vec<Word> = p.values(None, "url").into_iter().cloned().collect();
+        for proxy in ["proxy", "preproxy", "doh-url"]
+            .into_iter()
+            .flat_map(|long| p.values(if long == "proxy" { Some('x') } else { None }, long))
+        {
+            let text = if proxy.text.contains("://") {
+                proxy.text.clone()
+            } else {
+                format!("http://{}", proxy.text)
+            };
+            urls.push(Word::lit(text));
+        }
         urls.extend(p.operands().into_iter().cloned());
         let writes_file = p.has('o', "output")
             || p.has_short('O')
