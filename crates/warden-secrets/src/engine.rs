@@ -55,8 +55,10 @@ struct Compiled {
 /// nothing.
 pub struct Scanner {
     rules: &'static [Rule],
-    /// Per prefilter pattern: the rules that keyword routes to.
-    routes: Vec<Vec<u32>>,
+    /// Per prefilter pattern `k`: the rules that keyword routes to are
+    /// `route_rules[route_starts[k]..route_starts[k + 1]]` (see [`Scanner::routes`]).
+    route_starts: Vec<u32>,
+    route_rules: Vec<u32>,
     /// Distinct keywords, the prefilter's patterns (matched ASCII case-insensitively, so they
     /// are kept as written: building allocates nothing per keyword).
     keywords: Vec<&'static str>,
@@ -101,39 +103,77 @@ impl Scanner {
     }
 
     /// A scanner over `rules`. Rule regexes are compiled lazily.
+    ///
+    /// The hook builds one per process, so this stays cheap: the distinct keywords are found
+    /// with a small open-addressing table (FNV-1a over the bytes, not SipHash), and the routes
+    /// are one flat array, not one allocation per keyword.
     pub fn new(rules: &'static [Rule]) -> Scanner {
-        let mut keywords: Vec<&'static str> = Vec::new();
-        let mut routes: Vec<Vec<u32>> = Vec::new();
+        let entries: usize = rules.iter().map(|r| r.keywords.len()).sum();
+        let slots = (entries * 2).next_power_of_two().max(16);
+        // Keyword ids by hash slot (`u32::MAX`: empty); at most half full, so probes are short.
+        let mut table = vec![u32::MAX; slots];
+        let mut keywords: Vec<&'static str> = Vec::with_capacity(entries);
+        // (keyword id, rule) in rule order.
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(entries);
         let mut unrouted = Vec::new();
-        let mut index: std::collections::HashMap<&'static str, usize> =
-            std::collections::HashMap::new();
         for (i, rule) in rules.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else { break };
-            let mut any = false;
-            for &keyword in rule.keywords {
-                if keyword.is_empty() {
+            // A rule whose keywords cannot all be routed runs on every text instead.
+            let mut routed = false;
+            let mut unroutable = false;
+            for (j, &keyword) in rule.keywords.iter().enumerate() {
+                if keyword.is_empty() || rule.keywords[..j].contains(&keyword) {
                     continue;
                 }
-                any = true;
-                let slot = *index.entry(keyword).or_insert_with(|| {
-                    keywords.push(keyword);
-                    routes.push(Vec::new());
-                    routes.len() - 1
-                });
-                if !routes[slot].contains(&i) {
-                    routes[slot].push(i);
+                let mut slot = fnv1a(keyword.as_bytes()) as usize & (slots - 1);
+                let id = loop {
+                    match table[slot] {
+                        u32::MAX => {
+                            let id = u32::try_from(keywords.len()).ok();
+                            if let Some(id) = id {
+                                table[slot] = id;
+                                keywords.push(keyword);
+                            }
+                            break id;
+                        }
+                        id if keywords[id as usize] == keyword => break Some(id),
+                        _ => slot = (slot + 1) & (slots - 1),
+                    }
+                };
+                match id {
+                    Some(id) => {
+                        pairs.push((id, i));
+                        routed = true;
+                    }
+                    None => unroutable = true,
                 }
             }
-            if !any {
+            if !routed || unroutable {
                 unrouted.push(i);
             }
+        }
+        // Counting sort of the pairs by keyword: rules stay ascending within a keyword.
+        let mut route_starts = vec![0u32; keywords.len() + 1];
+        for &(id, _) in &pairs {
+            route_starts[id as usize + 1] += 1;
+        }
+        for k in 1..route_starts.len() {
+            route_starts[k] += route_starts[k - 1];
+        }
+        let mut fill = route_starts.clone();
+        let mut route_rules = vec![0u32; pairs.len()];
+        for &(id, rule) in &pairs {
+            let at = &mut fill[id as usize];
+            route_rules[*at as usize] = rule;
+            *at += 1;
         }
         let pairs = PairIndex::new(&keywords);
         let compiled = (0..rules.len()).map(|_| OnceLock::new()).collect();
         let compiled_lite = (0..rules.len()).map(|_| OnceLock::new()).collect();
         Scanner {
             rules,
-            routes,
+            route_starts,
+            route_rules,
             keywords,
             unrouted,
             pairs,
@@ -141,6 +181,11 @@ impl Scanner {
             compiled,
             compiled_lite,
         }
+    }
+
+    /// The rules keyword `k` routes to, ascending.
+    fn routes(&self, k: usize) -> &[u32] {
+        &self.route_rules[self.route_starts[k] as usize..self.route_starts[k + 1] as usize]
     }
 
     /// The rules this scanner runs.
@@ -282,7 +327,7 @@ impl Scanner {
             None => self.pairs.find(&self.keywords, text, &mut seen),
         }
         for (p, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
-            for &r in &self.routes[p] {
+            for &r in self.routes(p) {
                 hit[r as usize] = true;
             }
         }
@@ -437,6 +482,14 @@ struct PairIndex {
     singles: Vec<u32>,
 }
 
+/// FNV-1a: a fast, good enough hash for a table of a few hundred short keywords that are
+/// compiled into the binary (no untrusted input reaches it).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 fn pair_bucket(a: u8, b: u8) -> usize {
     ((usize::from(a.to_ascii_lowercase()) << 6) ^ usize::from(b.to_ascii_lowercase()))
         & (PAIR_BUCKETS - 1)
@@ -444,30 +497,34 @@ fn pair_bucket(a: u8, b: u8) -> usize {
 
 impl PairIndex {
     fn new(keywords: &[&str]) -> PairIndex {
-        let mut counts = vec![0u32; PAIR_BUCKETS + 1];
+        // Counting sort into buckets, in place: `starts[b]` counts bucket `b`, then is where it
+        // ends, then where it begins.
+        let mut starts = vec![0u32; PAIR_BUCKETS + 1];
         let mut singles = Vec::new();
         for (i, k) in keywords.iter().enumerate() {
             let k = k.as_bytes();
             if k.len() >= 2 {
-                counts[pair_bucket(k[0], k[1]) + 1] += 1;
+                starts[pair_bucket(k[0], k[1])] += 1;
             } else if let Ok(i) = u32::try_from(i) {
                 singles.push(i);
             }
         }
+        // Inclusive prefix sums: `starts[b]` is where bucket `b` ends, `starts[PAIR_BUCKETS]`
+        // the total.
         for b in 1..=PAIR_BUCKETS {
-            counts[b] += counts[b - 1];
+            starts[b] += starts[b - 1];
         }
-        let starts = counts.clone();
-        let mut fill = counts;
         let mut items = vec![0u32; starts[PAIR_BUCKETS] as usize];
-        for (i, k) in keywords.iter().enumerate() {
+        // Placing from the back moves each `starts[b]` down to where bucket `b` begins, and
+        // keeps keywords ascending within a bucket.
+        for (i, k) in keywords.iter().enumerate().rev() {
             let k = k.as_bytes();
             if k.len() >= 2
                 && let Ok(i) = u32::try_from(i)
             {
                 let b = pair_bucket(k[0], k[1]);
-                items[fill[b] as usize] = i;
-                fill[b] += 1;
+                starts[b] -= 1;
+                items[starts[b] as usize] = i;
             }
         }
         PairIndex {
@@ -915,6 +972,60 @@ mod tests {
             }
             assert_eq!(by_pairs, by_ac, "{:?}", String::from_utf8_lossy(&text));
         }
+    }
+
+    #[test]
+    fn every_keyword_routes_to_exactly_the_rules_that_list_it() {
+        let scanner = Scanner::builtin();
+        let rules = scanner.rules();
+        let mut distinct = scanner.keywords.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            scanner.keywords.len(),
+            "keywords are distinct"
+        );
+        for (k, keyword) in scanner.keywords.iter().enumerate() {
+            let expected: Vec<u32> = (0u32..)
+                .zip(rules)
+                .filter(|(_, r)| r.keywords.contains(keyword))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(scanner.routes(k), expected.as_slice(), "{keyword}");
+        }
+        let listed: usize = rules
+            .iter()
+            .map(|r| r.keywords.iter().filter(|k| !k.is_empty()).count())
+            .sum();
+        let duplicates: usize = rules
+            .iter()
+            .map(|r| {
+                (0..r.keywords.len())
+                    .filter(|&j| r.keywords[..j].contains(&r.keywords[j]))
+                    .count()
+            })
+            .sum();
+        assert_eq!(scanner.route_rules.len(), listed - duplicates);
+        let keywordless: Vec<u32> = (0u32..)
+            .zip(rules)
+            .filter(|(_, r)| r.keywords.iter().all(|k| k.is_empty()))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(scanner.unrouted, keywordless);
+    }
+
+    #[test]
+    fn a_rule_listing_a_keyword_twice_is_routed_once() {
+        static TWICE: &[Rule] = &[Rule {
+            keywords: &["dupk", "", "dupk", "other"],
+            ..RULES[0]
+        }];
+        let s = Scanner::new(TWICE);
+        assert_eq!(s.keywords, ["dupk", "other"]);
+        assert_eq!(s.routes(0), &[0]);
+        assert_eq!(s.routes(1), &[0]);
+        assert!(s.unrouted.is_empty());
     }
 
     #[test]

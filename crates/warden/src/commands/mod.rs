@@ -32,6 +32,11 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Git(args) => git::run(args),
         Command::Approve(args) => approve::run(args),
     };
+    finish(result)
+}
+
+/// Map a subcommand's outcome to an exit code, reporting an error on stderr.
+pub fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
