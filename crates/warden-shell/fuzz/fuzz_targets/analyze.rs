@@ -26,7 +26,17 @@ fuzz_target!(init: contain_parser_panics(), |data: &[u8]| {
     let Ok(cmd) = std::str::from_utf8(data) else {
         return;
     };
-    let env = StaticEnv::new().with_script("/p/x.sh", "rm -rf ~\n$(echo hi)");
+    // A small tree, so that globs, recursive reads and package.json scripts are exercised.
+    let env = StaticEnv::new()
+        .with_script("/p/x.sh", "rm -rf ~\n$(echo hi)")
+        .with_script(
+            "/p/package.json",
+            r#"{"scripts": {"build": "tsc && x", "t": "npm run build", "x": "rm -rf ~"}}"#,
+        )
+        .with_file("/p/.env")
+        .with_file("/p/src/a.rs")
+        .with_file("/p/src/deep/b.key")
+        .with_file("/home/u/.ssh/id_rsa");
     let ctx = Context::new("/p", "/p", Some("/home/u".into()), &env);
     let a = analyze(cmd, &ctx);
     if a.parse != Parse::Complete {
