@@ -458,6 +458,10 @@ fn project_scripts_and_runners_are_seen_through() {
         r#"{"scripts": {"build": "tsc -p . && vite build", "test": "vitest run",
             "clean": "rm -rf ~", "prepublishOnly": "npm test"}}"#,
     );
+    s.write_project(
+        "Makefile",
+        "OUT := dist\n.PHONY: build wipe\nbuild:\n\t@mkdir -p $(OUT)\nwipe: build\n\t-$(RM) -r ~\n",
+    );
     let cases = [
         ("npm run clean", Answer::Deny),
         ("yarn clean", Answer::Deny),
@@ -466,6 +470,12 @@ fn project_scripts_and_runners_are_seen_through() {
         ("cross-env CI=1 rm -rf ~", Answer::Deny),
         ("concurrently \"npm:watch\" \"rm -rf ~\"", Answer::Deny),
         ("echo $ANTHROPIC_API_KEY", Answer::Ask),
+        ("make wipe", Answer::Deny),
+        (
+            "tar -cf /dev/null x --checkpoint=1 --checkpoint-action=exec='rm -rf ~'",
+            Answer::Deny,
+        ),
+        ("make build", Answer::Allow),
         ("npm run build", Answer::Allow),
         ("npm test", Answer::Allow),
         ("cross-env NODE_ENV=production npm run build", Answer::Allow),

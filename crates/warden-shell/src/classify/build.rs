@@ -259,6 +259,9 @@ impl Walker<'_> {
         if let Some(o) = self.package_manager(name, argv) {
             return Some(o);
         }
+        if matches!(name, "make" | "gmake") {
+            self.make_recipes(&argv[1..]);
+        }
         if !PROJECT_TOOLS.contains(&name) {
             return None;
         }
@@ -802,12 +805,7 @@ impl Walker<'_> {
                 &format!("`{name} run {key}` (package.json)"),
             );
             self.in_package_script = outer;
-            // The project's own scripts (`node server.js`) are its code, as its tools are.
-            for effect in &mut self.effects[first..] {
-                if effect.rule.as_str() == rules::SCRIPT && effect.severity == Severity::Unknown {
-                    effect.severity = Severity::LocalWrite;
-                }
-            }
+            own_code_is_project_code(&mut self.effects[first..]);
         }
     }
 
@@ -1391,5 +1389,16 @@ impl Walker<'_> {
             file.clone(),
         ];
         self.run_inner("bun", &argv)
+    }
+}
+
+/// Inside a project's own scripts (package.json, makefile recipes), a script file that runs
+/// (`node server.js`, `./tools/gen.sh`) is the project's code, as its tools are: what it does
+/// is not provable, but it is no more unknown than the project itself.
+pub(super) fn own_code_is_project_code(effects: &mut [warden_core::Effect]) {
+    for effect in effects {
+        if effect.rule.as_str() == rules::SCRIPT && effect.severity == Severity::Unknown {
+            effect.severity = Severity::LocalWrite;
+        }
     }
 }

