@@ -97,7 +97,10 @@ pub fn scan_history(
 }
 
 /// What one commit introduced: a (blob, previous blob) pair at a path.
-type Occurrences = HashMap<(ObjectId, Option<ObjectId>), Vec<(usize, String)>>;
+type Occurrences = FastMap<(ObjectId, Option<ObjectId>), Vec<(usize, String)>>;
+
+/// A map with a fast, randomly seeded hash (keyed by object ids, pack offsets, indices).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 fn scan_commits(
     ctx: &FileScan<'_>,
@@ -116,7 +119,7 @@ fn scan_commits(
             |repo, id| git::commit_data(repo, *id),
         )
         .collect::<Result<_, _>>()?;
-    let tree_of: HashMap<ObjectId, ObjectId> = commit_ids
+    let tree_of: FastMap<ObjectId, ObjectId> = commit_ids
         .iter()
         .zip(&commits)
         .map(|(id, data)| (*id, data.tree))
@@ -157,7 +160,7 @@ fn scan_commits(
         .into_iter()
         .map(|data| Arc::new(data.info))
         .collect();
-    let mut occurrences: Occurrences = HashMap::new();
+    let mut occurrences: Occurrences = FastMap::default();
     for (ix, introduced) in per_run.into_iter().flatten() {
         for item in introduced {
             if ctx.suppressor.path_allowed(&item.path) {
@@ -334,10 +337,10 @@ struct Node {
 impl Plan {
     fn new(packs: &git::Packs, jobs: &[Job<'_>]) -> Plan {
         // Every entry on the delta chains of the objects the jobs need.
-        let mut ix: HashMap<git::Loc, usize> = HashMap::new();
+        let mut ix: FastMap<git::Loc, usize> = FastMap::default();
         let mut locs: Vec<git::Loc> = Vec::new();
         let mut infos: Vec<Option<git::EntryInfo>> = Vec::new();
-        let mut located: HashMap<ObjectId, Option<usize>> = HashMap::new();
+        let mut located: FastMap<ObjectId, Option<usize>> = FastMap::default();
         let mut node_of = |loc: git::Loc, locs: &mut Vec<git::Loc>, infos: &mut Vec<_>| {
             *ix.entry(loc).or_insert_with(|| {
                 locs.push(loc);
@@ -394,7 +397,7 @@ impl Plan {
             }
         }
         let key = |n: usize| (locs[n].pack, infos[n].data_offset);
-        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut members: FastMap<usize, Vec<usize>> = FastMap::default();
         for node in 0..locs.len() {
             members.entry(sets.find(node)).or_default().push(node);
         }
