@@ -3,7 +3,7 @@
 # as a whole process (payload JSON on stdin -> answer on stdout) with hyperfine.
 #
 # Usage: bench/hook/run.sh [--runs N] [--warmup N] [--tools LIST] [--payloads GLOB]
-#                          [--no-build] [--keep] [--help]
+#                          [--no-build] [--dynamic] [--keep] [--help]
 #
 # See bench/hook/README.md for what is measured and how to read the results.
 set -euo pipefail
@@ -17,6 +17,9 @@ TOOLS=${TOOLS:-warden,warden-no-audit,longline,openmoat,cc-safety-net,floor}
 PAYLOAD_GLOB=${PAYLOAD_GLOB:-*.json}
 BUILD=1
 KEEP=0
+# How Warden's release binary is linked: static (the release build, `cargo release-static`,
+# see .cargo/config.toml) or dynamic (plain `cargo build --release`).
+LINK=${LINK:-static}
 # Peer versions are pinned so that two runs compare the same code; bump on purpose.
 CCSN_VERSION=${CCSN_VERSION:-2.4.5}
 LONGLINE_VERSION=${LONGLINE_VERSION:-0.21.3}
@@ -35,7 +38,9 @@ usage() {
                   warden,warden-no-audit,longline,openmoat,cc-safety-net,floor
                   (floor: `cat`, the cost of starting any process on this machine)
   --payloads GLOB payload files under bench/hook/payloads (default *.json)
-  --no-build      do not run `cargo build --release -p warden`; use the existing binary
+  --no-build      do not build Warden; use the existing target/release/warden
+  --dynamic       build Warden with plain `cargo build --release` (dynamically linked)
+                  instead of the static release build `cargo release-static`
   --keep          keep the temporary sandbox directory and print its path
 EOF
 }
@@ -47,6 +52,7 @@ while [ $# -gt 0 ]; do
     --tools) TOOLS=$2; shift 2 ;;
     --payloads) PAYLOAD_GLOB=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --dynamic) LINK=dynamic; shift ;;
     --keep) KEEP=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 64 ;;
@@ -130,11 +136,21 @@ want openmoat && install_crate openmoat "$OPENMOAT_VERSION" openmoat
 WARDEN_TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 WARDEN=$WARDEN_TARGET/release/warden
 WARDEN_NOTE=""
+WARDEN_LINKED=""
 if want warden || want warden-no-audit; then
     if [ "$BUILD" = 1 ]; then
-        log "cargo build --release -p warden (target: $WARDEN_TARGET)"
-        if ! (cd "$ROOT" && cargo build --release --quiet -p warden) >"$RAWDIR/warden-build.log" 2>&1; then
-            WARDEN_NOTE="\`cargo build --release -p warden\` failed (see $RAWDIR/warden-build.log); Warden rows skipped."
+        # The static build links glibc in (Linux x86_64 with glibc only); elsewhere, and with
+        # --dynamic, the plain release build.
+        build=(cargo build --release --quiet -p warden)
+        if [ "$LINK" = static ] && [ "$(uname -sm)" = "Linux x86_64" ] &&
+            ldd --version 2>&1 | grep -qiE 'glibc|gnu libc'; then
+            build=(cargo release-static --quiet)
+        else
+            LINK=dynamic
+        fi
+        log "${build[*]} (target: $WARDEN_TARGET)"
+        if ! (cd "$ROOT" && "${build[@]}") >"$RAWDIR/warden-build.log" 2>&1; then
+            WARDEN_NOTE="\`${build[*]}\` failed (see $RAWDIR/warden-build.log); Warden rows skipped."
             log "$WARDEN_NOTE"
         fi
     fi
@@ -220,6 +236,8 @@ if [ -z "$WARDEN_NOTE" ] && { want warden || want warden-no-audit; }; then
     tool_env warden "$home"
     render warden "$home"
     VERSION[warden]=$("$WARDEN" --version 2>/dev/null | head -n1 || echo "?")
+    # What `file` says about linking (the build may be older than this run: --no-build).
+    WARDEN_LINKED="$(file -b "$WARDEN" 2>/dev/null | grep -oE '(statically|dynamically) linked' || echo "?"), $(du -k "$WARDEN" | cut -f1) KiB"
     INVOCATION[warden]="warden hook claude"
     MATCHER[warden]='.*'
     REGISTERED[warden]="every tool (matcher \`*\`)"
@@ -460,6 +478,7 @@ done | jq -sc .)
     echo "- corpus: ${#PAYLOADS[@]} payloads from \`bench/hook/payloads/\` (Bash: $(
         for p in "${PAYLOADS[@]}"; do jq -r .tool_name "$HOOKDIR/payloads/$p.json"; done | grep -c '^Bash$'
     ))"
+    if [ -n "$WARDEN_LINKED" ]; then echo "- warden binary: $WARDEN_LINKED"; fi
     if [ -n "$WARDEN_NOTE" ]; then echo "- note: $WARDEN_NOTE"; fi
     if [ -n "$AUDIT_CHECK" ]; then echo "- audit log (logging on): $AUDIT_CHECK"; fi
     echo
