@@ -144,7 +144,7 @@ if want warden || want warden-no-audit; then
         build=(cargo build --release --quiet -p warden)
         if [ "$LINK" = static ] && [ "$(uname -sm)" = "Linux x86_64" ] &&
             ldd --version 2>&1 | grep -qiE 'glibc|gnu libc'; then
-            build=(cargo release-static --quiet)
+            build=(cargo release-static)
         else
             LINK=dynamic
         fi
