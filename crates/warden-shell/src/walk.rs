@@ -1791,6 +1791,7 @@ fn brace_combine(parts: &[BraceExpressionOrText], out: &mut Vec<String>) -> bool
 /// Why a piece of code was not turned into a syntax tree; completes "the command …".
 enum NoParse {
     Syntax(String),
+    HereDocControl,
     TooManySubshells,
     TooDeep,
     Crashed,
@@ -1802,6 +1803,11 @@ impl std::fmt::Display for NoParse {
             Self::Syntax(e) => write!(
                 f,
                 "could not be parsed strictly ({e}); only a complete parse can prove a command safe"
+            ),
+            Self::HereDocControl => write!(
+                f,
+                "has a here-document next to a form feed or carriage return, which the parser \
+                 cannot read reliably; not analysed"
             ),
             Self::TooManySubshells => write!(
                 f,
@@ -1825,6 +1831,11 @@ impl std::fmt::Display for NoParse {
 /// `)` operator tokens sees exactly what the parser will see (quotes, heredoc bodies and
 /// `$(…)` are inside word tokens), so no quoting trick hides a `(` from this check.
 fn parse(code: &str, opts: &ParserOptions) -> Result<ast::Program, NoParse> {
+    // brush-parser's tokenizer loops, allocating without end, on a here-document operator
+    // near a form feed or carriage return (`<<\f<<p `, found by fuzzing).
+    if code.contains("<<") && code.contains(['\x0c', '\r']) {
+        return Err(NoParse::HereDocControl);
+    }
     let parsed = std::panic::catch_unwind(|| {
         let tokens = brush_parser::uncached_tokenize_str(code, &opts.tokenizer_options())
             .map_err(|e| NoParse::Syntax(first_line(&e.to_string()).to_owned()))?;

@@ -65,6 +65,11 @@ fn deep_subshells_are_refused_quickly() {
             "for i in 1; do ".repeat(1500),
             "done; ".repeat(1500)
         ),
+        // brush's tokenizer loops without end on a here-document operator near a form feed
+        // or carriage return (found by the `analyze` fuzz target).
+        "gh (fm.t\n\n\n\n\n\n\n\npdpu!<<\u{c}<<pr\t".to_owned(),
+        "<<\u{c}<<p ; rm -rf ~".to_owned(),
+        "cat << \r <<p ".to_owned(),
         // Operator chains that brush parses recursively, one frame per operator.
         format!("echo $(({}1))", "!".repeat(20000)),
         format!("(( {}1 )); rm -rf ~", "a=".repeat(10000)),
