@@ -45,15 +45,11 @@ pub(crate) struct Skips {
 
 impl Skips {
     fn skips(&self, name: &str, kind: EntryKind) -> bool {
-        let any = |globs: &[String]| globs.iter().any(|g| component_matches_all(g, name));
+        // Exclude globs (`--exclude='*.env'`) are fnmatch patterns without the shell's
+        // dot-file rule, so plain `fnmatch`, not `component_matches`.
+        let any = |globs: &[String]| globs.iter().any(|g| fnmatch(g, name));
         any(&self.names) || (kind == EntryKind::Dir && any(&self.dirs))
     }
-}
-
-/// Like [`component_matches`], but a leading `.` needs no literal match: exclude globs
-/// (`--exclude='*.env'`) are fnmatch patterns without the shell's dot-file rule.
-fn component_matches_all(pattern: &str, name: &str) -> bool {
-    fnmatch(pattern, name)
 }
 
 /// Listing state shared by every glob and tree of one analysis.
@@ -127,7 +123,7 @@ impl Trees {
         if plain && let Some(known) = self.cache.get(dir) {
             return known.clone();
         }
-        let answer = self.search(env, dir, skips);
+        let answer = self.walk(env, dir, skips, &|_| true);
         if plain {
             self.cache.insert(dir.to_path_buf(), answer.clone());
         }
@@ -148,10 +144,6 @@ impl Trees {
             globs.iter().any(|g| fnmatch(g, &name))
         };
         self.walk(env, dir, &Skips::default(), &wanted)
-    }
-
-    fn search(&mut self, env: &dyn Environment, root: &Path, skips: &Skips) -> TreeSecrets {
-        self.walk(env, root, skips, &|_| true)
     }
 
     fn walk(

@@ -201,8 +201,9 @@ pub(crate) struct Walker<'c> {
     pub prints_content: bool,
     /// Inside `find … -name GLOB -exec CMD {}`: the globs the files `{}` stands for match.
     pub find_names: Vec<String>,
-    /// Inside a package.json script: unknown programs are the project's own tools.
-    pub in_package_script: bool,
+    /// Inside a package.json script or makefile recipe: unknown programs are the project's
+    /// own tools.
+    pub in_project_script: bool,
 }
 
 impl<'c> Walker<'c> {
@@ -243,7 +244,7 @@ impl<'c> Walker<'c> {
             tree_reader: None,
             prints_content: true,
             find_names: Vec::new(),
-            in_package_script: false,
+            in_project_script: false,
         }
     }
 

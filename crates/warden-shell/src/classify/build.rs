@@ -797,15 +797,23 @@ impl Walker<'_> {
             let Some(code) = scripts[key.as_str()].as_str() else {
                 continue;
             };
-            let outer = std::mem::replace(&mut self.in_package_script, true);
-            let first = self.effects.len();
-            self.code_string(
-                &Word::lit(code),
-                Sub::Child,
-                &format!("`{name} run {key}` (package.json)"),
-            );
-            self.in_package_script = outer;
-            own_code_is_project_code(&mut self.effects[first..]);
+            self.project_script(code, &format!("`{name} run {key}` (package.json)"));
+        }
+    }
+
+    /// Analyses one line of the project's own scripts (a package.json script, a makefile
+    /// recipe) as if typed, except that programs Warden does not know, and script files it
+    /// cannot read (`node server.js`), are taken as the project's own tools and code: not
+    /// provable, but no more unknown than the project itself.
+    pub(super) fn project_script(&mut self, code: &str, what: &str) {
+        let outer = std::mem::replace(&mut self.in_project_script, true);
+        let first = self.effects.len();
+        self.code_string(&Word::lit(code), Sub::Child, what);
+        self.in_project_script = outer;
+        for effect in &mut self.effects[first..] {
+            if effect.rule.as_str() == rules::SCRIPT && effect.severity == Severity::Unknown {
+                effect.severity = Severity::LocalWrite;
+            }
         }
     }
 
@@ -1389,16 +1397,5 @@ impl Walker<'_> {
             file.clone(),
         ];
         self.run_inner("bun", &argv)
-    }
-}
-
-/// Inside a project's own scripts (package.json, makefile recipes), a script file that runs
-/// (`node server.js`, `./tools/gen.sh`) is the project's code, as its tools are: what it does
-/// is not provable, but it is no more unknown than the project itself.
-pub(super) fn own_code_is_project_code(effects: &mut [warden_core::Effect]) {
-    for effect in effects {
-        if effect.rule.as_str() == rules::SCRIPT && effect.severity == Severity::Unknown {
-            effect.severity = Severity::LocalWrite;
-        }
     }
 }

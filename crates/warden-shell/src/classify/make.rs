@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::opts::{self, Spec};
-use crate::walk::{Sub, Walker};
+use crate::walk::Walker;
 use crate::word::Word;
 
 /// Makefile lines one analysis reads and recipe lines it analyses, at most.
@@ -130,18 +130,11 @@ impl Walker<'_> {
         for goal in &goals {
             collect(&makefile, goal, 0, &mut seen, &mut lines);
         }
-        let outer = std::mem::replace(&mut self.in_package_script, true);
-        let first = self.effects.len();
         for (target, line) in lines {
             let code = expand(&makefile, &line, &target, 0);
-            self.code_string(
-                &Word::lit(code),
-                Sub::Child,
-                &format!("`make {}` (makefile recipe)", super::clip(&target)),
-            );
+            let what = format!("`make {}` (makefile recipe)", super::clip(&target));
+            self.project_script(&code, &what);
         }
-        self.in_package_script = outer;
-        super::build::own_code_is_project_code(&mut self.effects[first..]);
     }
 }
 

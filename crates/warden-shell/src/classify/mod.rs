@@ -204,9 +204,9 @@ impl Walker<'_> {
         if let Some(o) = self.readonly(name, argv) {
             return o;
         }
-        if self.in_package_script && !name.contains('/') {
+        if self.in_project_script && !name.contains('/') {
             return Own::project(format!(
-                "`{}` is a project tool run by a package.json script",
+                "`{}` is a project tool run by a package.json script or makefile recipe",
                 clip(name)
             ));
         }
@@ -321,7 +321,6 @@ impl Walker<'_> {
 
     // ----- effect helpers -------------------------------------------------------------------
 
-    /// A `Read` effect for a resolved location.
     /// A read of what `loc` names, and of what it reaches that its words do not show: the
     /// files a glob expands to, the secret files in a directory a recursive reader walks,
     /// and, for a path computed at run time, whatever it can name.
@@ -823,31 +822,32 @@ fn prints_content(name: &str, argv: &[Word]) -> bool {
 /// every other command. (`rg`, `ag` and their kind skip hidden and ignored files unless
 /// told otherwise.)
 fn reads_trees(name: &str, argv: &[Word]) -> Option<Skips> {
-    let args: Vec<&str> = argv.iter().skip(1).map(|w| w.text.as_str()).collect();
+    // Called for every command: no allocation until one is known to read trees.
+    let args = argv.get(1..).unwrap_or(&[]);
     let short = |letters: &str| {
         args.iter().any(|a| {
-            a.starts_with('-')
-                && !a.starts_with("--")
-                && a[1..].chars().any(|c| letters.contains(c))
+            a.text.starts_with('-')
+                && !a.text.starts_with("--")
+                && a.text[1..].chars().any(|c| letters.contains(c))
         })
     };
     let long = |names: &[&str]| {
         args.iter().any(|a| {
             names
                 .iter()
-                .any(|n| *a == *n || a.strip_prefix(n).is_some_and(|r| r.starts_with('=')))
+                .any(|n| a.text == *n || a.text.strip_prefix(n).is_some_and(|r| r.starts_with('=')))
         })
     };
     // The values of `--NAME=V` and `--NAME V`.
     let values = |name: &str| -> Vec<String> {
         let mut out = Vec::new();
         for (i, a) in args.iter().enumerate() {
-            if let Some(v) = a.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            if let Some(v) = a.text.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
                 out.push(v.to_string());
-            } else if *a == name
+            } else if a.text == name
                 && let Some(v) = args.get(i + 1)
             {
-                out.push((*v).to_string());
+                out.push(v.text.clone());
             }
         }
         out
@@ -865,12 +865,12 @@ fn reads_trees(name: &str, argv: &[Word]) -> Option<Skips> {
         }
         "rg" => short("u.") || long(&["--hidden", "--no-ignore", "--unrestricted"]),
         "tar" | "bsdtar" => {
-            let first = args.first().copied().unwrap_or("");
+            let first = args.first().map_or("", |w| w.text.as_str());
             let bundled = !first.starts_with('-') && first.chars().any(|c| "cru".contains(c));
             bundled || short("cru") || long(&["--create", "--append", "--update"])
         }
         "zip" => short("rR") || long(&["--recurse-paths"]),
-        "7z" | "7za" | "7zz" => args.first() == Some(&"a"),
+        "7z" | "7za" | "7zz" => args.first().is_some_and(|w| w.text == "a"),
         "cp" | "rsync" => short("rRa") || long(&["--recursive", "--archive"]),
         "scp" => short("r"),
         "diff" | "colordiff" => short("r") || long(&["--recursive"]),
