@@ -4,43 +4,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
+
+use common::{commit_all, git, write};
 
 use warden_secrets::rules::{by_name, synth::synthesize};
 use warden_secrets::{Report, ScanOptions, Scanner, scan_history};
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=Alice Example"])
-        .args(["-c", "user.email=alice@example.test"])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(["-c", "init.defaultBranch=main"])
-        .args(args)
-        .env("GIT_AUTHOR_DATE", "2024-03-01T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
 fn commit_file(dir: &Path, path: &str, lines: &[String]) -> String {
-    let full = dir.join(path);
-    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-    std::fs::write(full, lines.concat()).unwrap();
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "--allow-empty", "-m", "change"]);
-    git(dir, &["rev-parse", "HEAD"])
+    write(dir, path, &lines.concat());
+    commit_all(dir, "change")
 }
 
 /// Ordinary code lines that hold no secret.

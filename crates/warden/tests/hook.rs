@@ -407,6 +407,21 @@ fn a_pathological_command_is_answered_quickly_and_not_allowed() {
     }
 }
 
+/// Runs each Bash command through the hook and reports every answer that differs.
+fn assert_bash_answers(s: &Sandbox, cases: &[(&str, Answer)]) {
+    let mut failures = Vec::new();
+    for &(command, expected) in cases {
+        let out = s.hook_claude("Bash", &json!({ "command": command }));
+        if out.answer != expected {
+            failures.push(format!(
+                "`{command}`: want {expected:?}, got {:?}: {}",
+                out.answer, out.stdout
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// Reads that reach a secret file without naming it, in a real project on disk: globs are
 /// expanded, the trees recursive readers walk are searched, a computed path may be anything.
 /// Narrower forms of the same commands still run.
@@ -432,17 +447,7 @@ fn unnamed_reads_of_secret_files_are_stopped() {
         ("cat src/*.rs", Answer::Allow),
         ("rg TODO", Answer::Allow),
     ];
-    let mut failures = Vec::new();
-    for (command, expected) in cases {
-        let out = s.hook_claude("Bash", &json!({ "command": command }));
-        if out.answer != expected {
-            failures.push(format!(
-                "`{command}`: want {expected:?}, got {:?}: {}",
-                out.answer, out.stdout
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_bash_answers(&s, &cases);
     let out = s.hook_claude("Bash", &json!({ "command": "grep -r OPENAI_API_KEY ." }));
     assert!(out.stdout.contains("--exclude"), "{}", out.stdout);
     assert!(!out.stdout.contains("placeholder-not-a-real-key"));
@@ -480,15 +485,5 @@ fn project_scripts_and_runners_are_seen_through() {
         ("npm test", Answer::Allow),
         ("cross-env NODE_ENV=production npm run build", Answer::Allow),
     ];
-    let mut failures = Vec::new();
-    for (command, expected) in cases {
-        let out = s.hook_claude("Bash", &json!({ "command": command }));
-        if out.answer != expected {
-            failures.push(format!(
-                "`{command}`: want {expected:?}, got {:?}: {}",
-                out.answer, out.stdout
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_bash_answers(&s, &cases);
 }

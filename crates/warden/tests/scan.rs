@@ -228,14 +228,7 @@ fn sarif_is_structurally_valid_2_1_0() {
             16
         );
     }
-    let uris: Vec<&str> = results
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                .as_str()
-                .unwrap()
-        })
-        .collect();
+    let uris = result_uris(results);
     assert!(uris.contains(&"dir%20with%20space/a.txt"), "{uris:?}");
 }
 
@@ -413,6 +406,18 @@ fn staged_history_and_the_pre_commit_hook() {
     assert!(hook.contains("chained-hook-ran"));
 }
 
+/// The artifact URI of each SARIF result's first location.
+fn result_uris(results: &[Value]) -> Vec<&str> {
+    results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect()
+}
+
 /// The official SARIF 2.1.0 schema (OASIS, `sarif-schema-2.1.0.json`), with format checks on:
 /// GitHub code scanning rejects uploads that do not validate against it.
 fn sarif_validator() -> jsonschema::Validator {
@@ -467,14 +472,7 @@ fn sarif_validates_against_the_official_schema() {
     let sarif = json(&out);
     assert_valid_sarif(&validator, &sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    let uris: Vec<&str> = results
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                .as_str()
-                .unwrap()
-        })
-        .collect();
+    let uris = result_uris(results);
     for expected in [
         "dir%20with%20space/a.txt",
         "a%3Ab.txt",
