@@ -87,15 +87,18 @@ pub fn list_segments(dir: &Path) -> Result<Vec<Segment>> {
 /// Create `dir` (and parents) with mode 0700 if it does not exist; tighten it to 0700 if it
 /// exists with group or other access.
 pub fn ensure_private_dir(dir: &Path) -> Result<()> {
-    match fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-    {
-        Ok(()) => {}
-        Err(e) => return Err(AuditError::io("create directory", dir, e)),
-    }
-    let meta = fs::metadata(dir).map_err(|e| AuditError::io("inspect", dir, e))?;
+    // The directory almost always exists (every hook call opens the log), so look first.
+    let meta = match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => meta,
+        _ => {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| AuditError::io("create directory", dir, e))?;
+            fs::metadata(dir).map_err(|e| AuditError::io("inspect", dir, e))?
+        }
+    };
     if meta.permissions().mode() & 0o077 != 0 {
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
             .map_err(|e| AuditError::io("restrict permissions of", dir, e))?;

@@ -7,6 +7,8 @@ use clap::Parser;
 
 mod cli;
 mod commands;
+#[cfg(unix)]
+mod deadline;
 mod env;
 mod exit;
 mod record;

@@ -407,6 +407,79 @@ fn a_pathological_command_is_answered_quickly_and_not_allowed() {
     }
 }
 
+/// The hook decides on its main thread with an alarm as the time limit. A payload that never
+/// ends (the host keeps stdin open and sends nothing) must still end in a deny, written by the
+/// alarm handler, with exit code 2 and the reason on stderr.
+#[test]
+fn a_hook_that_runs_out_of_time_denies() {
+    let s = Sandbox::new();
+    let mut child = s
+        .command()
+        .args(["hook", "claude"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Keep our end of stdin open until the hook has answered.
+    let stdin = child.stdin.take().unwrap();
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= std::time::Duration::from_secs(4)
+            && elapsed < std::time::Duration::from_secs(30),
+        "{elapsed:?}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(answer["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert!(stdout.contains("took longer than 5 s"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("took longer than 5 s"));
+}
+
+/// Where the stack limit cannot be raised (a hard limit under 64 MiB), the hook decides on a
+/// thread of its own instead, and answers the same.
+#[test]
+fn a_hook_under_a_low_hard_stack_limit_answers_the_same() {
+    let s = Sandbox::new();
+    for (command, expected) in [
+        ("ls -la", Answer::Allow),
+        ("rm -rf ~", Answer::Deny),
+        ("cat .env", Answer::Deny),
+    ] {
+        let payload = json!({
+            "session_id": "test-session",
+            "cwd": s.project.display().to_string(),
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "tool_input": { "command": command },
+            "tool_use_id": "toolu_test",
+        });
+        // `ulimit -s` sets both the soft and the hard limit (KiB); the test makes sure.
+        let mut sh = std::process::Command::new("sh");
+        sh.args([
+            "-c",
+            "ulimit -s 4096 && test \"$(ulimit -H -s)\" = 4096 && exec \"$0\" hook claude",
+            env!("CARGO_BIN_EXE_warden"),
+        ])
+        .current_dir(&s.project)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &s.home)
+        .env("XDG_CONFIG_HOME", &s.config)
+        .env("XDG_STATE_HOME", &s.state);
+        let out = s.run(sh, Some(payload.to_string().as_bytes()));
+        assert_eq!(
+            out.answer, expected,
+            "{command}: {} {}",
+            out.stdout, out.stderr
+        );
+    }
+}
+
 /// Runs each Bash command through the hook and reports every answer that differs.
 fn assert_bash_answers(s: &Sandbox, cases: &[(&str, Answer)]) {
     let mut failures = Vec::new();

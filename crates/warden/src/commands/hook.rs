@@ -37,15 +37,64 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     std::panic::set_hook(Box::new(|_| {}));
     let audit = !args.no_audit;
     let unknown = format!("unknown agent `{}`", args.agent);
-    let answer = within_budget(agent, DECISION_BUDGET, move || {
+    let decide = move || {
         if known {
             respond(agent, audit)
         } else {
             fail_closed(agent, &unknown)
         }
-    });
+    };
+    let answer = match on_main_thread(agent, DECISION_BUDGET, decide) {
+        Ok(answer) => answer,
+        Err(decide) => within_budget(agent, DECISION_BUDGET, decide),
+    };
     emit(&answer);
     Ok(ExitCode::from(answer.exit_code))
+}
+
+/// The message of the deny given when a decision runs out of time.
+fn over_budget(budget: std::time::Duration) -> String {
+    format!(
+        "the evaluation took longer than {} s; the command is too complex to analyse, so split \
+         it into simpler commands",
+        budget.as_secs_f32()
+    )
+}
+
+/// The panic's deny, whichever thread decided.
+fn panicked(agent: Agent) -> HookAnswer {
+    fail_closed(
+        agent,
+        "internal error (panic) while evaluating the tool call",
+    )
+}
+
+/// Runs `decide` on the calling (main) thread, with its stack allowed to grow to
+/// [`WORKER_STACK_BYTES`] and an alarm that answers with a deny when `budget` runs out (see
+/// `crate::deadline`). This saves starting and tearing down a thread with a big stack, which
+/// costs more than most decisions. Hands `decide` back when the process cannot do that, for
+/// [`within_budget`].
+#[cfg(unix)]
+fn on_main_thread<F>(agent: Agent, budget: std::time::Duration, decide: F) -> Result<HookAnswer, F>
+where
+    F: FnOnce() -> HookAnswer,
+{
+    if !crate::deadline::grow_main_stack(WORKER_STACK_BYTES as u64) {
+        return Err(decide);
+    }
+    let Ok(deadline) =
+        crate::deadline::Deadline::arm(&fail_closed(agent, &over_budget(budget)), budget)
+    else {
+        return Err(decide);
+    };
+    let answer = catch_unwind(AssertUnwindSafe(decide)).unwrap_or_else(|_| panicked(agent));
+    deadline.disarm();
+    Ok(answer)
+}
+
+#[cfg(not(unix))]
+fn on_main_thread<F>(_: Agent, _: std::time::Duration, decide: F) -> Result<HookAnswer, F> {
+    Err(decide)
 }
 
 /// Runs `decide` on a worker thread and waits at most `budget` for its answer.
@@ -71,18 +120,8 @@ fn within_budget(
     }
     match rx.recv_timeout(budget) {
         Ok(Ok(answer)) => answer,
-        Ok(Err(_)) => fail_closed(
-            agent,
-            "internal error (panic) while evaluating the tool call",
-        ),
-        Err(_) => fail_closed(
-            agent,
-            &format!(
-                "the evaluation took longer than {} s; the command is too complex to analyse, \
-                 so split it into simpler commands",
-                budget.as_secs_f32()
-            ),
-        ),
+        Ok(Err(_)) => panicked(agent),
+        Err(_) => fail_closed(agent, &over_budget(budget)),
     }
 }
 
