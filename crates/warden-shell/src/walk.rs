@@ -89,6 +89,9 @@ pub(crate) struct Out {
     pub writers: usize,
     /// The file whose contents are the output (`cat FILE`), when exactly one.
     pub file: Option<PathBuf>,
+    /// A secret file whose path is one of the output's lines (`find . -name '*.env'`), for
+    /// `xargs` to hand to its command.
+    pub listed_secret: Option<PathBuf>,
 }
 
 impl Out {
@@ -106,6 +109,7 @@ impl Out {
         self.fetched |= other.fetched;
         self.decoded |= other.decoded;
         self.secret |= other.secret;
+        self.listed_secret = self.listed_secret.take().or(other.listed_secret);
         self.writers += other.writers;
         if self.writers == 1 {
             self.text = self.text.take().or(other.text);

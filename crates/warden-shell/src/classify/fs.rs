@@ -1,13 +1,16 @@
 //! File-system commands: deleting, moving, copying, writing, permissions, `find`, `sed`,
 //! archives, and `cd`.
 
+use std::path::PathBuf;
+
 use warden_core::Severity;
 
 use super::opts::{self, Arg, Spec};
 use super::{Own, clip};
 use crate::paths::{Place, place};
 use crate::rules;
-use crate::walk::Walker;
+use crate::tree::{Skips, TreeSecrets};
+use crate::walk::{Out, Walker};
 use crate::word::Word;
 
 impl Walker<'_> {
@@ -903,11 +906,16 @@ impl Walker<'_> {
                 ..Word::default()
             }
         };
+        // A secret file among those the expression selects: `-exec` runs on it, and a
+        // listing piped to `xargs` hands it on.
+        let selected_secret = self.find_selects_secret(&roots, &name_globs, restrictive);
         let mut j = i;
+        let mut executes = false;
         while j < args.len() {
             let t = args[j].text.as_str();
             match t {
                 "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                    executes = true;
                     let end = args[j + 1..]
                         .iter()
                         .position(|w| w.text == ";" || w.text == "+")
@@ -929,6 +937,21 @@ impl Walker<'_> {
                         let outer = std::mem::replace(&mut self.find_names, name_globs.clone());
                         self.run(&inner);
                         self.find_names = outer;
+                        if let Some(secret) = &selected_secret
+                            && super::shows_what_it_reads(&args[j + 1..end])
+                        {
+                            // The same command as it runs on the secret file, `{}` inside a
+                            // word included (`curl -F f=@{}`).
+                            let secret = secret.to_string_lossy();
+                            let on_secret: Vec<Word> = args[j + 1..end]
+                                .iter()
+                                .map(|w| match w.text.contains("{}") {
+                                    true => Word::lit(w.text.replace("{}", &secret)),
+                                    false => w.clone(),
+                                })
+                                .collect();
+                            self.run(&on_secret);
+                        }
                         self.wrap_depth -= 1;
                     }
                     own = Own::wrapper(format!("`find {t}` runs a command per file; analysed"));
@@ -958,7 +981,44 @@ impl Walker<'_> {
             }
             j += 1;
         }
+        if !executes && selected_secret.is_some() {
+            self.out.merge(Out {
+                listed_secret: selected_secret,
+                writers: 1,
+                ..Out::default()
+            });
+        }
         own
+    }
+
+    /// The first secret file `find ROOTS` selects: one matching a `-name` glob, or any file
+    /// when the expression has no test that narrows the selection. None when other tests
+    /// (size, time, path) choose, or a root is not a literal directory.
+    fn find_selects_secret(
+        &mut self,
+        roots: &[Word],
+        names: &[String],
+        restrictive: bool,
+    ) -> Option<PathBuf> {
+        if restrictive && names.is_empty() {
+            return None;
+        }
+        let env = self.ctx.env;
+        for root in roots {
+            let loc = self.resolve(root);
+            if !loc.exact() {
+                continue;
+            }
+            let found = if names.is_empty() {
+                self.trees.secret_within(env, &loc.path, &Skips::default())
+            } else {
+                self.trees.secret_named(env, &loc.path, names)
+            };
+            if let TreeSecrets::Holds(secret) = found {
+                return Some(secret);
+            }
+        }
+        None
     }
 
     fn fd(&mut self, args: &[Word]) -> Own {

@@ -792,6 +792,15 @@ fn embedded_code(name: &str, argv: &[Word]) -> Vec<Word> {
     out
 }
 
+/// [`prints_content`] for a whole command line (`wc -l {}`), by its program's name.
+fn shows_what_it_reads(argv: &[Word]) -> bool {
+    let Some(first) = argv.first() else {
+        return false;
+    };
+    let name = first.text.rsplit('/').next().unwrap_or_default();
+    prints_content(name, argv)
+}
+
 /// False for a reader whose output shows nothing of what it reads but names, counts and
 /// digests (`wc`, `sha256sum`, `grep -l`): a computed path or a `find -exec` target it
 /// reads cannot leak a secret's value through it.

@@ -528,6 +528,27 @@ impl Walker<'_> {
                 return Own::wrapper("`xargs` runs its command with the piped arguments; analysed");
             }
         }
+        // A listing that holds a secret file's path (`find . -name '*.env' | xargs cat`):
+        // the command also runs on that file.
+        if let Stdin::Pipe(Out {
+            listed_secret: Some(secret),
+            ..
+        }) = &self.stdin
+            && super::shows_what_it_reads(&inner)
+        {
+            let secret = secret.to_string_lossy().into_owned();
+            let job: Vec<Word> = match &replace {
+                Some(r) => inner
+                    .iter()
+                    .map(|w| match w.text.contains(r.as_str()) {
+                        true => Word::lit(w.text.replace(r.as_str(), &secret)),
+                        false => w.clone(),
+                    })
+                    .collect(),
+                None => inner.iter().cloned().chain([Word::lit(secret)]).collect(),
+            };
+            self.inner("xargs", &job);
+        }
         match &replace {
             Some(r) => {
                 for w in inner.iter_mut() {
