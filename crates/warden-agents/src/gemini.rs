@@ -95,6 +95,8 @@ fn actions(
                     .to_string(),
                 path: first_str(object, &["path", "dir_path"]).map(|p| path_in(cwd, p)),
                 glob: opt_str(object, "include").map(str::to_string),
+                // Gemini's content search answers with the matching lines.
+                content: matches!(tool, "search_file_content" | "grep"),
             }
         }
         _ => return claude_style(tool, input, cwd),

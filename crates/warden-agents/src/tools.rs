@@ -144,6 +144,7 @@ pub(crate) fn claude_style(
             pattern: opt_str(object, "pattern").unwrap_or_default().to_string(),
             path: opt_str(object, "path").map(|p| path_in(cwd, p)),
             glob: opt_str(object, "glob").map(str::to_string),
+            content: tool == "Grep" && opt_str(object, "output_mode") == Some("content"),
         },
         "WebFetch" => Action::Fetch {
             url: req_str(object, "url")?.to_string(),

@@ -77,11 +77,12 @@ fn claude_tools_map_to_actions() {
         ),
         (
             "Grep",
-            json!({"pattern": "KEY", "path": "src", "glob": "*.rs"}),
+            json!({"pattern": "KEY", "path": "src", "glob": "*.rs", "output_mode": "content"}),
             Action::Search {
                 pattern: "KEY".into(),
                 path: Some(PathBuf::from("/home/u/proj/src")),
                 glob: Some("*.rs".into()),
+                content: true,
             },
         ),
         (

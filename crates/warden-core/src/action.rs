@@ -22,6 +22,10 @@ pub enum Action {
         pattern: String,
         path: Option<PathBuf>,
         glob: Option<String>,
+        /// The matching lines are shown, not only file names or counts (Grep's
+        /// `output_mode: "content"`).
+        #[serde(default)]
+        content: bool,
     },
     /// Send an HTTP request.
     Fetch {

@@ -10,6 +10,7 @@
 //! hands to the analysis and policy crates is already resolved, so they stay pure.
 
 pub mod approvals;
+mod ignores;
 mod paths;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use warden_core::{Action, Effect, EffectKind, RuleId, Severity, Verdict};
 use warden_policy::{EvalContext, Policy};
 use warden_secrets::Scanner;
+use warden_shell::TreeSecrets;
 
 pub use paths::{find_project_root, normalize};
 
@@ -74,6 +76,11 @@ pub fn decide(policy: &Policy, action: &Action, ctx: &Context) -> Decided {
     let action = paths::resolve_action(action, ctx);
     let mut effects = match &action {
         Action::Shell { command, cwd } => shell_effects(policy, command, cwd, ctx),
+        Action::Search {
+            path,
+            content: true,
+            ..
+        } => search_effects(policy, path.as_deref(), ctx),
         _ => Vec::new(),
     };
     effects.extend(secret_effects(policy, &action, &effects, ctx));
@@ -85,10 +92,45 @@ pub fn decide(policy: &Policy, action: &Action, ctx: &Context) -> Decided {
     }
 }
 
+/// A content search (Grep with `output_mode: "content"`) prints the matching lines of every
+/// file it reaches. The agents' Grep tools search as `rg` does, skipping hidden and ignored
+/// files; a secret file that is neither is read all the same, so the search is not proved
+/// safe. (A search that names a secret file or glob is the policy's to deny.)
+fn search_effects(policy: &Policy, path: Option<&Path>, ctx: &Context) -> Vec<Effect> {
+    let root = path.unwrap_or(&ctx.cwd);
+    let env = OsEnvironment {
+        policy,
+        eval: ctx.eval(),
+        ignores: ignores::IgnoreFiles::default(),
+    };
+    let why = match warden_shell::search_reaches_secret(&env, root, false, false) {
+        TreeSecrets::NotADirectory | TreeSecrets::Clean => return Vec::new(),
+        TreeSecrets::Holds(secret) => format!(
+            "it reaches the secret file {}, which is neither hidden nor ignored; search a \
+             narrower path, or list matching files only (`output_mode: \"files_with_matches\"`)",
+            secret.display()
+        ),
+        TreeSecrets::TooLarge => "the tree is too large to check for secret files; search a \
+             narrower path"
+            .to_string(),
+    };
+    vec![Effect {
+        kind: EffectKind::Opaque,
+        severity: Severity::Unknown,
+        // The shell's read-unchecked-path rule: the same finding as `rg KEY` in a shell.
+        rule: RuleId::from("SH017"),
+        message: format!(
+            "a content search of {} prints what it matches in every file: {why}",
+            root.display()
+        ),
+    }]
+}
+
 fn shell_effects(policy: &Policy, command: &str, cwd: &Path, ctx: &Context) -> Vec<Effect> {
     let env = OsEnvironment {
         policy,
         eval: ctx.eval(),
+        ignores: ignores::IgnoreFiles::default(),
     };
     let shell_ctx = warden_shell::Context {
         cwd: cwd.to_path_buf(),
@@ -188,6 +230,7 @@ pub fn redacted_action(action: &Action) -> serde_json::Value {
 struct OsEnvironment<'a> {
     policy: &'a Policy,
     eval: EvalContext,
+    ignores: ignores::IgnoreFiles,
 }
 
 impl warden_shell::Environment for OsEnvironment<'_> {
@@ -221,6 +264,10 @@ impl warden_shell::Environment for OsEnvironment<'_> {
             out.push((entry.file_name().to_string_lossy().into_owned(), kind));
         }
         Some(out)
+    }
+
+    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        self.ignores.is_ignored(path, is_dir)
     }
 }
 

@@ -13,6 +13,8 @@ pub struct StaticEnv {
     links: HashMap<PathBuf, PathBuf>,
     /// Files that exist (their ancestors exist as directories).
     files: BTreeSet<PathBuf>,
+    /// Paths ignore files exclude, with everything below them.
+    ignored: BTreeSet<PathBuf>,
 }
 
 impl StaticEnv {
@@ -38,6 +40,12 @@ impl StaticEnv {
         self.links.insert(from.into(), to.into());
         self
     }
+
+    /// Marks a path (and everything below it) as excluded by an ignore file.
+    pub fn with_ignored(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ignored.insert(path.into());
+        self
+    }
 }
 
 impl Environment for StaticEnv {
@@ -51,6 +59,10 @@ impl Environment for StaticEnv {
 
     fn is_secret_path(&self, path: &Path) -> bool {
         default_is_secret_path(path)
+    }
+
+    fn is_ignored(&self, path: &Path, _is_dir: bool) -> bool {
+        path.ancestors().any(|p| self.ignored.contains(p))
     }
 
     fn list_dir(&self, dir: &Path, limit: usize) -> Option<Vec<(String, EntryKind)>> {

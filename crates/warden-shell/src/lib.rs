@@ -37,7 +37,9 @@ mod walk;
 mod word;
 
 pub use env::{StaticEnv, default_is_secret_path};
-pub use tree::{MAX_GLOB_MATCHES, MAX_LISTED_ENTRIES, TreeSecrets, component_matches};
+pub use tree::{
+    MAX_GLOB_MATCHES, MAX_LISTED_ENTRIES, TreeSecrets, component_matches, search_reaches_secret,
+};
 
 /// Inputs longer than this are not parsed (they are reported as opaque).
 pub const MAX_INPUT: usize = 64 * 1024;
@@ -61,6 +63,13 @@ pub trait Environment {
     fn list_dir(&self, dir: &Path, limit: usize) -> Option<Vec<(String, EntryKind)>> {
         let _ = (dir, limit);
         None
+    }
+    /// True when the ignore files a searcher like `rg` honours (`.gitignore` inside a git
+    /// work tree, `.git/info/exclude`, `.ignore`, `.rgignore`) exclude this path. The default
+    /// ignores nothing, which can only make a search look like it reads more.
+    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let _ = (path, is_dir);
+        false
     }
 }
 

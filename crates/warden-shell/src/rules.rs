@@ -98,7 +98,7 @@ rules! {
         ["cat README.md", "grep x < .env", "source ./env.sh"],
         [];
     READ_UNKNOWN = "SH017", "read-unchecked-path",
-        "Reads what its words do not name: a directory read recursively that holds a secret file (or is too large to check), or a path computed at run time that may be a secret file.",
+        "Reads what its words do not name: a directory read recursively that holds a secret file (or is too large to check), or a path computed at run time that may be a secret file. Also a content search by an agent's Grep tool that reaches a secret file it does not skip.",
         "`grep -r KEY .` prints lines of `.env`; `cat $(ls -a | grep en)` reads it without naming it. Exclude the secret files, read a narrower directory, or name the file literally.",
         ["grep -r KEY .", "tar czf /tmp/p.tgz .", "cat $(ls -a | grep en)", "head ~/$NAME"],
         ["grep -rn TODO src", "grep KEY README.md", "cat \"$F\"", "rg KEY", "tar czf /tmp/s.tgz src"];

@@ -33,6 +33,23 @@ pub enum TreeSecrets {
     TooLarge,
 }
 
+/// What a search in the manner of `rg` reaches under `root`: hidden entries are skipped
+/// unless `hidden`, ignored ones unless `ignored` ([`Environment::is_ignored`]). For a tool
+/// that searches as `rg` does, such as Claude Code's Grep. Bounded like every other walk.
+pub fn search_reaches_secret(
+    env: &dyn Environment,
+    root: &Path,
+    hidden: bool,
+    ignored: bool,
+) -> TreeSecrets {
+    let skips = Skips {
+        hidden: !hidden,
+        ignored: !ignored,
+        ..Skips::default()
+    };
+    Trees::default().secret_within(env, root, &skips)
+}
+
 /// Names a recursive reader skips (`grep --exclude=.env --exclude-dir=secrets`, `tar
 /// --exclude`), as globs matched against each entry's name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,6 +58,11 @@ pub(crate) struct Skips {
     pub names: Vec<String>,
     /// Skipped directories.
     pub dirs: Vec<String>,
+    /// Hidden entries (names starting with `.`) are skipped: `rg` without `--hidden`.
+    pub hidden: bool,
+    /// Entries the repository's ignore files exclude are skipped: `rg` without
+    /// `--no-ignore` (see [`Environment::is_ignored`]).
+    pub ignored: bool,
 }
 
 impl Skips {
@@ -48,7 +70,9 @@ impl Skips {
         // Exclude globs (`--exclude='*.env'`) are fnmatch patterns without the shell's
         // dot-file rule, so plain `fnmatch`, not `component_matches`.
         let any = |globs: &[String]| globs.iter().any(|g| fnmatch(g, name));
-        any(&self.names) || (kind == EntryKind::Dir && any(&self.dirs))
+        (self.hidden && name.starts_with('.'))
+            || any(&self.names)
+            || (kind == EntryKind::Dir && any(&self.dirs))
     }
 }
 
@@ -163,6 +187,9 @@ impl Trees {
                     continue;
                 }
                 let path = dir.join(&name);
+                if skips.ignored && env.is_ignored(&path, kind == EntryKind::Dir) {
+                    continue;
+                }
                 if wanted(&name) && env.is_secret_path(&path) {
                     return TreeSecrets::Holds(path);
                 }
@@ -431,6 +458,7 @@ mod tests {
         let skips = |names: &[&str], dirs: &[&str]| Skips {
             names: names.iter().map(|s| s.to_string()).collect(),
             dirs: dirs.iter().map(|s| s.to_string()).collect(),
+            ..Skips::default()
         };
         let p = Path::new("/p");
         assert_eq!(

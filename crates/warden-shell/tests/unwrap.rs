@@ -136,3 +136,48 @@ fn git_checkout_of_an_existing_path_discards_changes() {
     assert!(analyze("git checkout src/main.rs", &ctx).has_rule("SH031"));
     assert!(!analyze("git checkout feature/login", &ctx).has_rule("SH031"));
 }
+
+/// `rg` reads the files its walk reaches: not hidden ones (unless `--hidden` or `-uu`), not
+/// ignored ones (unless `--no-ignore` or `-u`). A secret file it would print from asks.
+#[test]
+fn rg_reads_what_its_walk_reaches() {
+    use warden_core::Decision::{Allow, Ask, Deny};
+    use warden_shell::{Context, StaticEnv, analyze};
+    let plain = StaticEnv::new()
+        .with_file("/work/proj/.env")
+        .with_file("/work/proj/src/main.rs");
+    let pem = StaticEnv::new()
+        .with_file("/work/proj/src/main.rs")
+        .with_file("/work/proj/config/dev.pem");
+    let ignored = pem
+        .clone()
+        .with_file("/work/proj/.env")
+        .with_ignored("/work/proj/config")
+        .with_ignored("/work/proj/.env");
+    let cases: &[(&StaticEnv, &str, warden_core::Decision)] = &[
+        (&plain, "rg TODO", Allow),
+        (&plain, "rg --hidden TODO", Ask),
+        (&plain, "rg -uu TODO", Ask),
+        (&plain, "rg -u TODO", Allow),
+        (&plain, "rg -l --hidden API_KEY", Allow),
+        (&pem, "rg TODO", Ask),
+        (&pem, "rg -n BEGIN config", Ask),
+        (&pem, "rg TODO src", Allow),
+        (&pem, "rg -c TODO", Allow),
+        (&pem, "rg --files", Allow),
+        (&pem, "rg KEY config/dev.pem", Deny),
+        (&ignored, "rg TODO", Allow),
+        (&ignored, "rg --hidden TODO", Allow),
+        (&ignored, "rg --no-ignore TODO", Ask),
+        (&ignored, "rg -uu TODO", Ask),
+    ];
+    let mut failures = Vec::new();
+    for &(env, cmd, want) in cases {
+        let ctx = Context::new("/work/proj", "/work/proj", None, env);
+        let got = common::decide(&analyze(cmd, &ctx));
+        if got != want {
+            failures.push(format!("`{cmd}`: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -536,6 +536,46 @@ fn unnamed_reads_of_secret_files_are_stopped() {
     assert!(!out.stdout.contains("placeholder-not-a-real-key"));
 }
 
+/// Searches that skip hidden and ignored files (`rg`, the Grep tool) still print a secret
+/// file that is neither, such as a committed `config/dev.pem`; once it is ignored they do not.
+#[test]
+fn searches_that_skip_hidden_and_ignored_files_are_judged_by_what_they_reach() {
+    let s = Sandbox::new();
+    s.write_project("src/main.rs", "fn main() {} // TODO\n");
+    s.write_project("config/dev.pem", "-----BEGIN PRIVATE KEY-----\n");
+    let grep = |input: serde_json::Value| s.hook_claude("Grep", &input).answer;
+    let content = json!({ "pattern": "BEGIN", "output_mode": "content" });
+    let names = json!({ "pattern": "BEGIN", "output_mode": "files_with_matches" });
+    let in_src = json!({ "pattern": "TODO", "path": "src", "output_mode": "content" });
+    assert_eq!(grep(content.clone()), Answer::Ask);
+    assert_eq!(grep(names.clone()), Answer::Allow);
+    assert_eq!(grep(in_src.clone()), Answer::Allow);
+    assert_bash_answers(
+        &s,
+        &[
+            ("rg BEGIN", Answer::Ask),
+            ("rg -l BEGIN", Answer::Allow),
+            ("rg TODO src", Answer::Allow),
+        ],
+    );
+    let out = s.hook_claude("Grep", &content);
+    assert!(out.stdout.contains("config/dev.pem"), "{}", out.stdout);
+    assert!(out.stdout.contains("SH017"), "{}", out.stdout);
+
+    // Ignored (as most projects ignore keys), the file is not searched.
+    s.write_project(".gitignore", "*.pem\n");
+    assert_eq!(grep(content), Answer::Allow);
+    assert_bash_answers(
+        &s,
+        &[
+            ("rg BEGIN", Answer::Allow),
+            ("rg --no-ignore BEGIN", Answer::Ask),
+            ("rg --hidden TODO", Answer::Ask),
+            ("rg -uu TODO", Answer::Ask),
+        ],
+    );
+}
+
 /// What a project runs through its own task runners is judged as if typed: package.json
 /// scripts and development runners are not a way around the shell analysis.
 #[test]

@@ -118,6 +118,7 @@ fuzz_target!(|data: &[u8]| {
                 pattern: String::new(),
                 path: Some(line.into()),
                 glob: Some(line.to_string()),
+                content: true,
             },
             vec![],
         ),

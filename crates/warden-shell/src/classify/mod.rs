@@ -827,9 +827,9 @@ fn prints_content(name: &str, argv: &[Word]) -> bool {
 
 /// For a command that reads the directories it is given recursively, every file included
 /// (hidden and git-ignored ones), the names it skips: `grep -r` (unless it prints only
-/// names or counts), archivers creating an archive, recursive copies and diffs. None for
-/// every other command. (`rg`, `ag` and their kind skip hidden and ignored files unless
-/// told otherwise.)
+/// names or counts), archivers creating an archive, recursive copies and diffs; and `rg`,
+/// which skips hidden and ignored files unless told otherwise. None for every other
+/// command.
 fn reads_trees(name: &str, argv: &[Word]) -> Option<Skips> {
     // Called for every command: no allocation until one is known to read trees.
     let args = argv.get(1..).unwrap_or(&[]);
@@ -872,7 +872,7 @@ fn reads_trees(name: &str, argv: &[Word]) -> Option<Skips> {
                     .any(|w| w[0].text == "-d" && w[1].text == "recurse");
             recursive && prints_content(name, argv)
         }
-        "rg" => short("u.") || long(&["--hidden", "--no-ignore", "--unrestricted"]),
+        "rg" => prints_content(name, argv),
         "tar" | "bsdtar" => {
             let first = args.first().map_or("", |w| w.text.as_str());
             let bundled = !first.starts_with('-') && first.chars().any(|c| "cru".contains(c));
@@ -898,10 +898,25 @@ fn reads_trees(name: &str, argv: &[Word]) -> Option<Skips> {
                 .chain(values("-g"))
                 .filter_map(|g| g.strip_prefix('!').map(str::to_string)),
         );
-        Skips {
+        let mut skips = Skips {
             names,
             dirs: values("--exclude-dir"),
+            ..Skips::default()
+        };
+        if name == "rg" {
+            // `-u` stops honouring ignore files, `-uu` also searches hidden ones.
+            let unrestricted = args
+                .iter()
+                .map(|a| match a.text.as_str() {
+                    "--unrestricted" => 1,
+                    t if t.starts_with('-') && !t.starts_with("--") => t.matches('u').count(),
+                    _ => 0,
+                })
+                .sum::<usize>();
+            skips.hidden = unrestricted < 2 && !short(".") && !long(&["--hidden"]);
+            skips.ignored = unrestricted < 1 && !long(&["--no-ignore", "--no-ignore-vcs"]);
         }
+        skips
     })
 }
 
