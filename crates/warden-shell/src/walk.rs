@@ -453,12 +453,30 @@ impl<'c> Walker<'c> {
         let many = p.seq.len() > 1;
         let saved = many.then(|| self.state.clone());
         let mut prev: Option<Out> = None;
+        // Where the previous stage's effects start, and where this one's do.
+        let mut prev_start = self.effects.len();
         for cmd in &p.seq {
             self.stdin = match prev.take() {
                 None => outer_stdin.clone(),
                 Some(o) => Stdin::Pipe(o),
             };
-            prev = Some(self.command(cmd));
+            let start = self.effects.len();
+            let mut out = self.command(cmd);
+            if start > prev_start && keeps_names_or_counts(&self.effects[start..]) {
+                // `env | cut -d= -f1`, `env | wc -l`: the values never reach the output.
+                let before = self.effects.len();
+                let mut index = 0;
+                self.effects.retain(|e| {
+                    let upstream = (prev_start..start).contains(&index);
+                    index += 1;
+                    !(upstream && e.rule.as_str() == rules::ENV_PRINT)
+                });
+                if self.effects.len() < before {
+                    out.secret = false;
+                }
+            }
+            prev_start = start;
+            prev = Some(out);
         }
         if let Some(s) = saved {
             // Each stage of a multi-command pipeline runs in a subshell; keep only `cd`
@@ -2023,6 +2041,48 @@ fn compound_forks(c: &ast::CompoundCommand, depth: usize) -> bool {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
+}
+
+/// True when a pipeline stage, by its first command, prints only the names or counts of the
+/// lines it reads: `cut -d= -f1`, `awk -F= '{print $1}'`, `sed 's/=.*//'`, `wc`, `grep -c`
+/// / `-q` / `-l`. Behind such a stage an environment dump shows no values.
+fn keeps_names_or_counts(stage: &[Effect]) -> bool {
+    let Some(argv) = stage.iter().find_map(|e| match &e.kind {
+        EffectKind::Exec {
+            argv,
+            dynamic: false,
+        } => Some(argv),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
+    let has = |flag: &str| args.contains(&flag);
+    let name = argv
+        .first()
+        .map_or("", |a| a.rsplit('/').next().unwrap_or_default());
+    match name {
+        "wc" => true,
+        "cut" => {
+            let joined = args.join(" ");
+            (joined.contains("-d=") || joined.contains("-d =") || joined.contains("-d '='"))
+                && (has("-f1") || has("-f") && args.windows(2).any(|w| w == ["-f", "1"]))
+        }
+        "awk" => {
+            (has("-F=") || args.windows(2).any(|w| w == ["-F", "="]))
+                && args
+                    .last()
+                    .is_some_and(|p| p.replace(' ', "") == "{print$1}")
+        }
+        "sed" => has("s/=.*//"),
+        "grep" | "egrep" | "fgrep" | "rg" => args.iter().any(|a| {
+            matches!(
+                *a,
+                "--count" | "--quiet" | "--silent" | "--files-with-matches"
+            ) || (a.starts_with('-') && !a.starts_with("--") && a[1..].contains(['c', 'q', 'l']))
+        }),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
