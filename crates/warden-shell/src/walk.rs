@@ -1549,6 +1549,8 @@ impl<'c> Walker<'c> {
                 let d = extra(self, default_value);
                 match lookup(self, parameter) {
                     Value::Known(v) if !v.is_empty() => Value::Known(v),
+                    // HOME is always set where an agent runs commands.
+                    Value::Home => Value::Home,
                     _ => match d {
                         Some(d) if !d.dynamic => Value::Unknown(d.text),
                         Some(d) => Value::Unknown(d.text),
@@ -1556,14 +1558,18 @@ impl<'c> Walker<'c> {
                     },
                 }
             }
+            // `${X:?message}`: the command runs only if X is set, so with X's value.
+            ParameterExpr::IndicateErrorIfNullOrUnset {
+                parameter,
+                error_message,
+                ..
+            } => {
+                extra(self, error_message);
+                lookup(self, parameter)
+            }
             ParameterExpr::UseAlternativeValue {
                 parameter,
                 alternative_value: s,
-                ..
-            }
-            | ParameterExpr::IndicateErrorIfNullOrUnset {
-                parameter,
-                error_message: s,
                 ..
             }
             | ParameterExpr::RemoveSmallestSuffixPattern {
