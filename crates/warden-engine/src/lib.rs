@@ -141,11 +141,29 @@ fn shell_effects(policy: &Policy, command: &str, cwd: &Path, ctx: &Context) -> V
     warden_shell::analyze(command, &shell_ctx).effects
 }
 
+/// Whether the shell command's effects reach the network.
+fn sends(effects: &[Effect]) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e.kind, EffectKind::Network { .. }))
+}
+
+/// The first file a shell command writes (devices aside).
+fn shell_written_file(effects: &[Effect]) -> Option<&Path> {
+    effects.iter().find_map(|e| match &e.kind {
+        EffectKind::Write { path } if !path.starts_with("/dev") => Some(path.as_path()),
+        _ => None,
+    })
+}
+
 /// Secrets in what the action writes or sends. A shell command only counts when it reaches the
-/// network: a literal key in `export` is the person's business, the same key in `curl` is a leak.
+/// network or writes a file: a literal key in `export` is the person's business, the same key
+/// in `curl` is a leak, and in `echo … > config.py` it is the file write the Write tool would
+/// refuse.
 ///
-/// A file write (Write, Edit, MultiEdit, NotebookEdit) drops the findings the policy's
-/// `[secrets]` allowlist accepts, by rule or by the written path (test fixtures, snapshots).
+/// A file write (Write, Edit, MultiEdit, NotebookEdit, or a shell command's first written file)
+/// drops the findings the policy's `[secrets]` allowlist accepts, by rule or by the written
+/// path (test fixtures, snapshots).
 /// Nothing else does: what leaves over the network, in a request or to an MCP server is
 /// judged without the allowlist.
 fn secret_effects(
@@ -156,10 +174,7 @@ fn secret_effects(
 ) -> Vec<Effect> {
     let texts: Vec<String> = match action {
         Action::Shell { .. } => {
-            let sends = effects
-                .iter()
-                .any(|e| matches!(e.kind, EffectKind::Network { .. }));
-            if !sends {
+            if !sends(effects) && shell_written_file(effects).is_none() {
                 return Vec::new();
             }
             action
@@ -177,6 +192,7 @@ fn secret_effects(
     };
     let written_file = match action {
         Action::Write { path, .. } | Action::Edit { path, .. } => Some(path.as_path()),
+        Action::Shell { .. } if !sends(effects) => shell_written_file(effects),
         _ => None,
     };
     let allowlist = policy.secrets_allowlist();
@@ -202,7 +218,10 @@ fn secret_effects(
                     "the {} contains a secret ({}, {} at line {}, fingerprint {}); use an \
                      environment variable or a secret manager reference instead of the literal value",
                     match action {
-                        Action::Shell { .. } => "command, which sends data over the network,",
+                        Action::Shell { .. } if sends(effects) => {
+                            "command, which sends data over the network,"
+                        }
+                        Action::Shell { .. } => "command, which writes it to a file,",
                         Action::Fetch { .. } => "request",
                         Action::Mcp { .. } => "MCP tool call",
                         _ => "new content",
@@ -365,6 +384,36 @@ mod secret_tests {
                         .all(|e| !matches!(e.kind, EffectKind::Secret { .. }))
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_command_that_writes_a_literal_secret_to_a_file_is_a_leak() {
+        let (_dir, ctx, policy) = setup("[secrets]\nallow_paths = [\"tests/fixtures/**\"]\n");
+        let token = fake_token();
+        let shell = |command: String| Action::Shell {
+            command,
+            cwd: ctx.project_root.clone(),
+        };
+        for command in [
+            format!("echo 'TOKEN = \"{token}\"' > src/config.py"),
+            format!("printf '%s\\n' {token} >> src/token.txt"),
+            format!("cat > src/settings.py <<EOF\nTOKEN = '{token}'\nEOF"),
+        ] {
+            let verdict = decide(&policy, &shell(command.clone()), &ctx).verdict;
+            assert!(leak(&verdict), "{command}");
+            assert_eq!(verdict.decision, Decision::Deny, "{command}");
+            assert!(!format!("{verdict:?}").contains(&token), "{command}");
+        }
+        // Not written anywhere (the person's business), written to a device, or written to a
+        // path the allowlist accepts.
+        for command in [
+            format!("export GITHUB_TOKEN={token}"),
+            format!("echo {token} > /dev/null"),
+            format!("echo {token} > tests/fixtures/token.txt"),
+        ] {
+            let verdict = decide(&policy, &shell(command.clone()), &ctx).verdict;
+            assert!(!leak(&verdict), "{command}: {verdict:?}");
         }
     }
 
