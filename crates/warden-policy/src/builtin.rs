@@ -106,6 +106,18 @@ pub const SECRET_RULES: &[PathRule] = &[
             Pm::Home(".codex/auth.json"),
             Pm::Home(".gemini/oauth_creds.json"),
             Pm::Home(".config/github-copilot"),
+            // Shell and REPL histories: tokens typed on a command line stay in them.
+            Pm::Home(".bash_history"),
+            Pm::Home(".zsh_history"),
+            Pm::Home(".zhistory"),
+            Pm::Home(".sh_history"),
+            Pm::Home(".histfile"),
+            Pm::Home(".local/share/fish/fish_history"),
+            Pm::Home(".python_history"),
+            Pm::Home(".node_repl_history"),
+            Pm::Home(".psql_history"),
+            Pm::Home(".mysql_history"),
+            Pm::Home(".rediscli_history"),
             // The system's password hashes.
             Pm::Abs("etc/shadow"),
             Pm::Abs("etc/shadow-"),
@@ -294,7 +306,7 @@ pub const RULE_DOCS: &[RuleDoc] = &[
     RuleDoc {
         id: "FS003",
         name: "credential-file",
-        summary: "Credential stores in the home directory (`~/.ssh`, `~/.aws`, `~/.config/gcloud`, `~/.kube/config`, `~/.docker/config.json`, `~/.netrc`, `~/.npmrc`, `~/.pypirc`, `~/.git-credentials`, the coding agents' own logins such as `~/.claude/.credentials.json`, …), `.netrc`, `.pgpass`, `.htpasswd` anywhere, and the system's password hashes (`/etc/shadow`) are never read or written.",
+        summary: "Credential stores in the home directory (`~/.ssh`, `~/.aws`, `~/.config/gcloud`, `~/.kube/config`, `~/.docker/config.json`, `~/.netrc`, `~/.npmrc`, `~/.pypirc`, `~/.git-credentials`, the coding agents' own logins such as `~/.claude/.credentials.json`, shell and REPL histories, …), `.netrc`, `.pgpass`, `.htpasswd` anywhere, and the system's password hashes (`/etc/shadow`) are never read or written.",
         why: "These files hold tokens for clouds, registries and hosts. Use the tool's own login flow or ask the person.",
         matches: &[
             "~/.aws/credentials",
@@ -710,6 +722,9 @@ mod tests {
             ("/home/u/.codex/auth.json", Some("FS003")),
             ("/home/u/.config/github-copilot/hosts.json", Some("FS003")),
             ("/home/u/.s3cfg", Some("FS003")),
+            ("/home/u/.bash_history", Some("FS003")),
+            ("/home/u/.zsh_history", Some("FS003")),
+            ("/home/u/.bashrc", None),
             ("/etc/shadow", Some("FS003")),
             ("/etc/gshadow", Some("FS003")),
             ("/etc/passwd", None),

@@ -103,10 +103,10 @@ rules! {
         ["grep -r KEY .", "tar czf /tmp/p.tgz .", "cat $(ls -a | grep en)", "head ~/$NAME"],
         ["grep -rn TODO src", "grep KEY README.md", "cat \"$F\"", "rg KEY", "tar czf /tmp/s.tgz src"];
     ENV_PRINT = "SH018", "print-credentials",
-        "Prints the whole environment (`env`, `printenv`, `export -p`, `set`) or a variable whose name marks a credential (`echo $OPENAI_API_KEY`, `printenv GITHUB_TOKEN`).",
+        "Prints the whole environment (`env`, `printenv`, `export -p`, `set`), a variable whose name marks a credential (`echo $OPENAI_API_KEY`, `printenv GITHUB_TOKEN`), or a credential a CLI hands out (`gh auth token`, `gcloud auth print-access-token`, `kubectl get secret -o yaml`, `vault kv get`).",
         "The agent's environment holds API keys, and what a command prints is sent to the model. Print only the variable you need, or test that it is set without printing it.",
-        ["env", "printenv", "export -p", "echo $OPENAI_API_KEY", "printenv GITHUB_TOKEN", "printf '%s' \"${AWS_SECRET_ACCESS_KEY}\""],
-        ["printenv PATH", "echo $HOME", "env FOO=1 make", "test -n \"$GITHUB_TOKEN\"", "echo $KEYBOARD_LAYOUT"];
+        ["env", "printenv", "export -p", "echo $OPENAI_API_KEY", "printenv GITHUB_TOKEN", "printf '%s' \"${AWS_SECRET_ACCESS_KEY}\"", "gh auth token", "kubectl get secret db -o yaml"],
+        ["printenv PATH", "echo $HOME", "env FOO=1 make", "test -n \"$GITHUB_TOKEN\"", "echo $KEYBOARD_LAYOUT", "gh auth status", "gcloud auth print-access-token | docker login -u oauth2accesstoken --password-stdin https://gcr.io"];
     DISK = "SH016", "disk-destruction",
         "Writes a raw disk or formats one (`dd of=/dev/sda`, `mkfs`, `wipefs`, `> /dev/nvme0n1`, `shred` on a device).",
         "This destroys a disk. Never from an agent.",

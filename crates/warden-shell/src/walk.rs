@@ -308,6 +308,22 @@ impl<'c> Walker<'c> {
         );
     }
 
+    /// Notes that a command prints a credential (`gh auth token`, `kubectl get secret -o
+    /// yaml`).
+    pub fn note_printed_credential(&mut self, what: &str) {
+        self.note_secret("prints a credential");
+        self.emit(
+            EffectKind::Opaque,
+            Severity::Unknown,
+            rules::ENV_PRINT,
+            format!(
+                "prints {what}, and what a command prints reaches the model; pipe it straight \
+                 into the command that needs it (`… | docker login --password-stdin`), or ask \
+                 the person to run it"
+            ),
+        );
+    }
+
     /// Notes that a variable whose name marks a credential is printed (`echo $API_KEY`).
     pub fn note_secret_variable(&mut self, name: &str) {
         self.note_secret("prints a credential variable");
@@ -2050,8 +2066,9 @@ fn first_line(s: &str) -> &str {
 }
 
 /// True when a pipeline stage, by its first command, prints only the names or counts of the
-/// lines it reads: `cut -d= -f1`, `awk -F= '{print $1}'`, `sed 's/=.*//'`, `wc`, `grep -c`
-/// / `-q` / `-l`. Behind such a stage an environment dump shows no values.
+/// lines it reads (`cut -d= -f1`, `awk -F= '{print $1}'`, `sed 's/=.*//'`, `wc`, `grep -c` /
+/// `-q` / `-l`) or takes them as a password (`--password-stdin`). Behind such a stage an
+/// environment dump or a printed token shows nothing.
 fn keeps_names_or_counts(stage: &[Effect]) -> bool {
     let Some(argv) = stage.iter().find_map(|e| match &e.kind {
         EffectKind::Exec {
@@ -2067,6 +2084,9 @@ fn keeps_names_or_counts(stage: &[Effect]) -> bool {
     let name = argv
         .first()
         .map_or("", |a| a.rsplit('/').next().unwrap_or_default());
+    if has("--password-stdin") {
+        return true;
+    }
     match name {
         "wc" => true,
         "cut" => {

@@ -12,6 +12,7 @@ use crate::walk::{Sub, Walker};
 use crate::word::{Word, basename};
 
 mod build;
+mod credentials;
 mod fs;
 mod git;
 mod hazards;
@@ -173,6 +174,9 @@ impl Walker<'_> {
     }
 
     fn dispatch_inner(&mut self, name: &str, argv: &[Word]) -> Own {
+        if let Some(what) = credentials::printed_credential(name, argv) {
+            self.note_printed_credential(what);
+        }
         for code in embedded_code(name, argv) {
             let what = format!("`{}` runs the command in one of its options", clip(name));
             self.code_string(&code, Sub::Child, &what);
