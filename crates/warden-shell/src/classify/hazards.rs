@@ -1124,6 +1124,17 @@ impl Walker<'_> {
                         _ => Own::unknown(format!("`{n} api` writes through the API")),
                     }
                 }
+                ("gist" | "snippet", "create") | ("release", "upload") => {
+                    // The files named are read and published (a gist is public by link).
+                    let skip = if sub == "release" { 3 } else { 2 };
+                    let files: Vec<&Word> = args
+                        .iter()
+                        .filter(|w| !w.text.starts_with('-'))
+                        .skip(skip)
+                        .collect();
+                    self.read_words(&files, &format!("`{n} {sub} {action}` uploads"));
+                    Own::unknown(format!("`{n} {sub} {action}` publishes files on the forge"))
+                }
                 ("auth", "status" | "token") => Own::ro(format!("`{n} auth status`")),
                 (_, "view" | "list" | "status" | "diff" | "checks" | "ls" | "search")
                 | ("status" | "search" | "browse" | "version" | "help", _) => {
