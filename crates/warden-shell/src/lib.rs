@@ -41,6 +41,13 @@ pub use tree::{
     MAX_GLOB_MATCHES, MAX_LISTED_ENTRIES, TreeSecrets, component_matches, search_reaches_secret,
 };
 
+/// The most destructive statement in a SQL (or Mongo shell) text, with its severity and a
+/// short description: `DROP DATABASE` is catastrophic, `DROP TABLE`, `TRUNCATE` and a
+/// `DELETE` or `UPDATE` without `WHERE` are destructive. The same judgement as `psql -c`.
+pub fn destructive_sql(sql: &str) -> Option<(Severity, String)> {
+    classify::sql_risk(sql)
+}
+
 /// Inputs longer than this are not parsed (they are reported as opaque).
 pub const MAX_INPUT: usize = 64 * 1024;
 /// Deepest nesting of shells, substitutions, scripts and function calls analysed.

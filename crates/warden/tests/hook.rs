@@ -576,6 +576,35 @@ fn searches_that_skip_hidden_and_ignored_files_are_judged_by_what_they_reach() {
     );
 }
 
+/// An MCP database tool's statement is judged like `psql -c` with the same text; text that
+/// only quotes SQL elsewhere (an issue body) is not a statement.
+#[test]
+fn mcp_statements_are_judged_like_the_shell_database_rule() {
+    let s = Sandbox::new();
+    let call = |tool: &str, input: serde_json::Value| s.hook_claude(tool, &input);
+    let drop_table = call("mcp__postgres__query", json!({ "sql": "DROP TABLE users" }));
+    assert_eq!(drop_table.answer, Answer::Ask, "{}", drop_table.stdout);
+    assert!(drop_table.stdout.contains("SH042"), "{}", drop_table.stdout);
+    let drop_db = call(
+        "mcp__db__execute",
+        json!({ "query": "select 1; DROP DATABASE prod" }),
+    );
+    assert_eq!(drop_db.answer, Answer::Deny, "{}", drop_db.stdout);
+    for (tool, input) in [
+        (
+            "mcp__postgres__query",
+            json!({ "sql": "SELECT * FROM users LIMIT 5" }),
+        ),
+        (
+            "mcp__github__create_issue",
+            json!({ "title": "x", "body": "Running DROP TABLE users broke prod" }),
+        ),
+    ] {
+        let out = call(tool, input);
+        assert_eq!(out.answer, Answer::Silent, "{tool}: {}", out.stdout);
+    }
+}
+
 /// What a project runs through its own task runners is judged as if typed: package.json
 /// scripts and development runners are not a way around the shell analysis.
 #[test]

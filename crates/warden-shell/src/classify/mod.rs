@@ -24,6 +24,8 @@ mod readonly;
 mod runners;
 mod wrappers;
 
+pub(crate) use hazards::sql_risk;
+
 /// The severity, rule and message of a command itself (its `Exec` effect).
 #[derive(Debug, Clone)]
 pub(crate) struct Own {
