@@ -168,7 +168,7 @@ rules! {
         ["chmod -R 777 .", "chmod u+s ./bin", "chown -R me /usr/local"],
         ["chmod +x script.sh", "chmod 644 README.md"];
     DATABASE = "SH042", "database-destruction",
-        "Destroys database data (`DROP`, `TRUNCATE`, `DELETE`/`UPDATE` without `WHERE`, `FLUSHALL`, `dropdb`).",
+        "Destroys database data (`DROP`, `TRUNCATE`, `DELETE`/`UPDATE` without `WHERE`, `FLUSHALL`, `dropdb`), in a shell command or in the statement an MCP database tool is given (`{\"sql\": \"DROP TABLE users\"}`).",
         "Back up and run such statements yourself.",
         ["psql -c 'DROP TABLE users'", "mysql -e 'DELETE FROM t'", "redis-cli FLUSHALL", "dropdb prod"],
         ["psql -c 'SELECT 1'", "mysql -e 'DELETE FROM t WHERE id=1'"];
