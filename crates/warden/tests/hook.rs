@@ -450,28 +450,15 @@ fn a_hook_under_a_low_hard_stack_limit_answers_the_same() {
         ("rm -rf ~", Answer::Deny),
         ("cat .env", Answer::Deny),
     ] {
-        let payload = json!({
-            "session_id": "test-session",
-            "cwd": s.project.display().to_string(),
-            "hook_event_name": "PreToolUse",
-            "tool_name": "Bash",
-            "tool_input": { "command": command },
-            "tool_use_id": "toolu_test",
-        });
+        let payload = s.claude_payload("Bash", &json!({ "command": command }));
         // `ulimit -s` sets both the soft and the hard limit (KiB); the test makes sure.
-        let mut sh = std::process::Command::new("sh");
+        let mut sh = s.command_of("sh");
         sh.args([
             "-c",
             "ulimit -s 4096 && test \"$(ulimit -H -s)\" = 4096 && exec \"$0\" hook claude",
             env!("CARGO_BIN_EXE_warden"),
-        ])
-        .current_dir(&s.project)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &s.home)
-        .env("XDG_CONFIG_HOME", &s.config)
-        .env("XDG_STATE_HOME", &s.state);
-        let out = s.run(sh, Some(payload.to_string().as_bytes()));
+        ]);
+        let out = s.run(sh, Some(&payload));
         assert_eq!(
             out.answer, expected,
             "{command}: {} {}",

@@ -97,7 +97,13 @@ impl Sandbox {
     }
 
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_warden"));
+        self.command_of(env!("CARGO_BIN_EXE_warden"))
+    }
+
+    /// `program` in the sandbox: its project as the working directory, its HOME and XDG
+    /// directories, nothing else from the test's environment but PATH.
+    pub fn command_of(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
         cmd.current_dir(&self.project)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -167,6 +173,11 @@ impl Sandbox {
     }
 
     pub fn hook_claude(&self, tool: &str, input: &Value) -> Output {
+        self.hook_raw("claude", &self.claude_payload(tool, input))
+    }
+
+    /// A Claude Code PreToolUse event for `tool` in this sandbox.
+    pub fn claude_payload(&self, tool: &str, input: &Value) -> Vec<u8> {
         let payload = serde_json::json!({
             "session_id": "test-session",
             "transcript_path": self.home.join(".claude/t.jsonl").display().to_string(),
@@ -177,7 +188,7 @@ impl Sandbox {
             "tool_input": input,
             "tool_use_id": "toolu_test",
         });
-        self.hook_raw("claude", payload.to_string().as_bytes())
+        payload.to_string().into_bytes()
     }
 
     pub fn write_project(&self, rel: &str, text: &str) {
