@@ -68,12 +68,11 @@ impl IgnoreFiles {
         in_work_tree: bool,
         f: impl FnOnce(&Gitignore) -> T,
     ) -> Option<T> {
-        let key = (dir.to_path_buf(), in_work_tree);
-        if !self.matchers.borrow().contains_key(&key) {
-            let built = build(dir, in_work_tree);
-            self.matchers.borrow_mut().insert(key.clone(), built);
-        }
-        self.matchers.borrow().get(&key)?.as_ref().map(f)
+        let mut matchers = self.matchers.borrow_mut();
+        let matcher = matchers
+            .entry((dir.to_path_buf(), in_work_tree))
+            .or_insert_with(|| build(dir, in_work_tree));
+        matcher.as_ref().map(f)
     }
 }
 

@@ -99,12 +99,8 @@ pub fn decide(policy: &Policy, action: &Action, ctx: &Context) -> Decided {
 /// safe. (A search that names a secret file or glob is the policy's to deny.)
 fn search_effects(policy: &Policy, path: Option<&Path>, ctx: &Context) -> Vec<Effect> {
     let root = path.unwrap_or(&ctx.cwd);
-    let env = OsEnvironment {
-        policy,
-        eval: ctx.eval(),
-        ignores: ignores::IgnoreFiles::default(),
-    };
-    let why = match warden_shell::search_reaches_secret(&env, root, false, false) {
+    let env = OsEnvironment::new(policy, ctx);
+    let why = match warden_shell::search_reaches_secret(&env, root) {
         TreeSecrets::NotADirectory | TreeSecrets::Clean => return Vec::new(),
         TreeSecrets::Holds(secret) => format!(
             "it reaches the secret file {}, which is neither hidden nor ignored; search a \
@@ -177,11 +173,7 @@ fn mcp_effects(arguments: &serde_json::Value) -> Vec<Effect> {
 }
 
 fn shell_effects(policy: &Policy, command: &str, cwd: &Path, ctx: &Context) -> Vec<Effect> {
-    let env = OsEnvironment {
-        policy,
-        eval: ctx.eval(),
-        ignores: ignores::IgnoreFiles::default(),
-    };
+    let env = OsEnvironment::new(policy, ctx);
     let shell_ctx = warden_shell::Context {
         cwd: cwd.to_path_buf(),
         project_root: ctx.project_root.clone(),
@@ -192,7 +184,7 @@ fn shell_effects(policy: &Policy, command: &str, cwd: &Path, ctx: &Context) -> V
 }
 
 /// Whether the shell command's effects reach the network.
-fn sends(effects: &[Effect]) -> bool {
+fn reaches_network(effects: &[Effect]) -> bool {
     effects
         .iter()
         .any(|e| matches!(e.kind, EffectKind::Network { .. }))
@@ -222,17 +214,10 @@ fn secret_effects(
     effects: &[Effect],
     ctx: &Context,
 ) -> Vec<Effect> {
+    let sends = reaches_network(effects);
+    let shell_file = shell_written_file(effects);
     let texts: Vec<String> = match action {
-        Action::Shell { .. } => {
-            if !sends(effects) && shell_written_file(effects).is_none() {
-                return Vec::new();
-            }
-            action
-                .outgoing_text()
-                .into_iter()
-                .map(str::to_string)
-                .collect()
-        }
+        Action::Shell { .. } if !sends && shell_file.is_none() => return Vec::new(),
         Action::Mcp { arguments, .. } => vec![arguments.to_string()],
         _ => action
             .outgoing_text()
@@ -242,8 +227,15 @@ fn secret_effects(
     };
     let written_file = match action {
         Action::Write { path, .. } | Action::Edit { path, .. } => Some(path.as_path()),
-        Action::Shell { .. } if !sends(effects) => shell_written_file(effects),
+        Action::Shell { .. } if !sends => shell_file,
         _ => None,
+    };
+    let what = match action {
+        Action::Shell { .. } if sends => "command, which sends data over the network,",
+        Action::Shell { .. } => "command, which writes it to a file,",
+        Action::Fetch { .. } => "request",
+        Action::Mcp { .. } => "MCP tool call",
+        _ => "new content",
     };
     let allowlist = policy.secrets_allowlist();
     let eval = ctx.eval();
@@ -265,17 +257,8 @@ fn secret_effects(
                 severity: Severity::Catastrophic,
                 rule: RuleId::from(finding.rule_id.to_string()),
                 message: format!(
-                    "the {} contains a secret ({}, {} at line {}, fingerprint {}); use an \
+                    "the {what} contains a secret ({}, {} at line {}, fingerprint {}); use an \
                      environment variable or a secret manager reference instead of the literal value",
-                    match action {
-                        Action::Shell { .. } if sends(effects) => {
-                            "command, which sends data over the network,"
-                        }
-                        Action::Shell { .. } => "command, which writes it to a file,",
-                        Action::Fetch { .. } => "request",
-                        Action::Mcp { .. } => "MCP tool call",
-                        _ => "new content",
-                    },
                     finding.rule_name,
                     finding.redacted,
                     finding.line,
@@ -300,6 +283,17 @@ struct OsEnvironment<'a> {
     policy: &'a Policy,
     eval: EvalContext,
     ignores: ignores::IgnoreFiles,
+}
+
+impl<'a> OsEnvironment<'a> {
+    /// The file system for one decision (ignore files are cached for its length only).
+    fn new(policy: &'a Policy, ctx: &Context) -> Self {
+        OsEnvironment {
+            policy,
+            eval: ctx.eval(),
+            ignores: ignores::IgnoreFiles::default(),
+        }
+    }
 }
 
 impl warden_shell::Environment for OsEnvironment<'_> {

@@ -33,18 +33,13 @@ pub enum TreeSecrets {
     TooLarge,
 }
 
-/// What a search in the manner of `rg` reaches under `root`: hidden entries are skipped
-/// unless `hidden`, ignored ones unless `ignored` ([`Environment::is_ignored`]). For a tool
-/// that searches as `rg` does, such as Claude Code's Grep. Bounded like every other walk.
-pub fn search_reaches_secret(
-    env: &dyn Environment,
-    root: &Path,
-    hidden: bool,
-    ignored: bool,
-) -> TreeSecrets {
+/// What a search in the manner of `rg`'s defaults reaches under `root`: hidden entries and
+/// ignored ones ([`Environment::is_ignored`]) are skipped. For a tool that searches as `rg`
+/// does, such as Claude Code's Grep. Bounded like every other walk.
+pub fn search_reaches_secret(env: &dyn Environment, root: &Path) -> TreeSecrets {
     let skips = Skips {
-        hidden: !hidden,
-        ignored: !ignored,
+        hidden: true,
+        ignored: true,
         ..Skips::default()
     };
     Trees::default().secret_within(env, root, &skips)

@@ -476,20 +476,21 @@ impl<'c> Walker<'c> {
                 None => outer_stdin.clone(),
                 Some(o) => Stdin::Pipe(o),
             };
-            let start = self.effects.len();
+            let mut start = self.effects.len();
             let mut out = self.command(cmd);
             if start > prev_start && keeps_names_or_counts(&self.effects[start..]) {
                 // `env | cut -d= -f1`, `env | wc -l`: the values never reach the output.
-                let before = self.effects.len();
-                let mut index = 0;
-                self.effects.retain(|e| {
-                    let upstream = (prev_start..start).contains(&index);
-                    index += 1;
-                    !(upstream && e.rule.as_str() == rules::ENV_PRINT)
-                });
-                if self.effects.len() < before {
+                let printed: Vec<usize> = (prev_start..start)
+                    .filter(|&i| self.effects[i].rule.as_str() == rules::ENV_PRINT)
+                    .collect();
+                for &i in printed.iter().rev() {
+                    self.effects.remove(i);
+                }
+                if !printed.is_empty() {
                     out.secret = false;
                 }
+                // This stage's effects moved down with the removal.
+                start -= printed.len();
             }
             prev_start = start;
             prev = Some(out);
@@ -2081,18 +2082,17 @@ fn keeps_names_or_counts(stage: &[Effect]) -> bool {
     };
     let args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
     let has = |flag: &str| args.contains(&flag);
-    let name = argv
-        .first()
-        .map_or("", |a| a.rsplit('/').next().unwrap_or_default());
+    let name = argv.first().map_or("", |a| crate::word::basename(a));
     if has("--password-stdin") {
         return true;
     }
     match name {
         "wc" => true,
         "cut" => {
+            // The argv is unquoted: `-d '='` arrives as `-d =`.
             let joined = args.join(" ");
-            (joined.contains("-d=") || joined.contains("-d =") || joined.contains("-d '='"))
-                && (has("-f1") || has("-f") && args.windows(2).any(|w| w == ["-f", "1"]))
+            (joined.contains("-d=") || joined.contains("-d ="))
+                && (has("-f1") || args.windows(2).any(|w| w == ["-f", "1"]))
         }
         "awk" => {
             (has("-F=") || args.windows(2).any(|w| w == ["-F", "="]))

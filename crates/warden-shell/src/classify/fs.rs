@@ -940,17 +940,9 @@ impl Walker<'_> {
                         if let Some(secret) = &selected_secret
                             && super::shows_what_it_reads(&args[j + 1..end])
                         {
-                            // The same command as it runs on the secret file, `{}` inside a
-                            // word included (`curl -F f=@{}`).
+                            // The same command as it runs on the secret file.
                             let secret = secret.to_string_lossy();
-                            let on_secret: Vec<Word> = args[j + 1..end]
-                                .iter()
-                                .map(|w| match w.text.contains("{}") {
-                                    true => Word::lit(w.text.replace("{}", &secret)),
-                                    false => w.clone(),
-                                })
-                                .collect();
-                            self.run(&on_secret);
+                            self.run(&super::fill_placeholder(&args[j + 1..end], "{}", &secret));
                         }
                         self.wrap_depth -= 1;
                     }

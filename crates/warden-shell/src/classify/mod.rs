@@ -800,11 +800,20 @@ fn embedded_code(name: &str, argv: &[Word]) -> Vec<Word> {
 
 /// [`prints_content`] for a whole command line (`wc -l {}`), by its program's name.
 fn shows_what_it_reads(argv: &[Word]) -> bool {
-    let Some(first) = argv.first() else {
-        return false;
-    };
-    let name = first.text.rsplit('/').next().unwrap_or_default();
-    prints_content(name, argv)
+    argv.first()
+        .is_some_and(|first| prints_content(basename(&first.text), argv))
+}
+
+/// The command line with every `placeholder` (`find -exec`'s `{}`, `xargs -I`'s string)
+/// replaced by `value`, also inside a word (`curl -F f=@{}`); the words that held it become
+/// literal.
+fn fill_placeholder(argv: &[Word], placeholder: &str, value: &str) -> Vec<Word> {
+    argv.iter()
+        .map(|w| match w.text.contains(placeholder) {
+            true => Word::lit(w.text.replace(placeholder, value)),
+            false => w.clone(),
+        })
+        .collect()
 }
 
 /// False for a reader whose output shows nothing of what it reads but names, counts and

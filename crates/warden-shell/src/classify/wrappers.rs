@@ -538,13 +538,7 @@ impl Walker<'_> {
         {
             let secret = secret.to_string_lossy().into_owned();
             let job: Vec<Word> = match &replace {
-                Some(r) => inner
-                    .iter()
-                    .map(|w| match w.text.contains(r.as_str()) {
-                        true => Word::lit(w.text.replace(r.as_str(), &secret)),
-                        false => w.clone(),
-                    })
-                    .collect(),
+                Some(r) => super::fill_placeholder(&inner, r, &secret),
                 None => inner.iter().cloned().chain([Word::lit(secret)]).collect(),
             };
             self.inner("xargs", &job);
