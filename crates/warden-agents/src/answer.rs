@@ -14,6 +14,10 @@ pub struct HookAnswer {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: u8,
+    /// For an answer that stops the call (deny, or an ask): its reason, for when stdout
+    /// cannot be written. The hook then exits 2 with this on stderr, the channel every host
+    /// honours, rather than let an unheard deny become "no objection".
+    pub blocking_reason: Option<String>,
 }
 
 impl HookAnswer {
@@ -23,14 +27,17 @@ impl HookAnswer {
             stdout: String::new(),
             stderr: String::new(),
             exit_code: 0,
+            blocking_reason: None,
         }
     }
 
-    fn json(value: serde_json::Value) -> Self {
+    /// `value` on stdout, the answer to `decision` for `reason`.
+    fn json(decision: Decision, reason: &str, value: serde_json::Value) -> Self {
         HookAnswer {
             stdout: format!("{value}\n"),
             stderr: String::new(),
             exit_code: 0,
+            blocking_reason: (decision != Decision::Allow).then(|| format!("{reason}\n")),
         }
     }
 }
@@ -116,33 +123,49 @@ pub fn answer(event: &HookEvent, verdict: &Verdict, approval_code: Option<&str>)
             Decision::Allow => HookAnswer::silent(),
             d => claude_json(d, &reason),
         },
-        Agent::Gemini => HookAnswer::json(json!({
-            "decision": decision.as_str(),
-            "reason": reason,
-        })),
-        Agent::Cursor => HookAnswer::json(json!({
+        Agent::Gemini => HookAnswer::json(
+            decision,
+            &reason,
+            json!({
+                "decision": decision.as_str(),
+                "reason": reason,
+            }),
+        ),
+        Agent::Cursor => HookAnswer::json(
+            decision,
+            &reason,
+            json!({
             "permission": decision.as_str(),
             "user_message": reason,
             "agent_message": reason,
-        })),
+            }),
+        ),
         Agent::Copilot => match decision {
             Decision::Allow => HookAnswer::silent(),
-            d => HookAnswer::json(json!({
-                "permissionDecision": d.as_str(),
-                "permissionDecisionReason": reason,
-            })),
+            d => HookAnswer::json(
+                d,
+                &reason,
+                json!({
+                    "permissionDecision": d.as_str(),
+                    "permissionDecisionReason": reason,
+                }),
+            ),
         },
     }
 }
 
 fn claude_json(decision: Decision, reason: &str) -> HookAnswer {
-    HookAnswer::json(json!({
+    HookAnswer::json(
+        decision,
+        reason,
+        json!({
         "hookSpecificOutput": {
             "hookEventName": "PreToolUse",
             "permissionDecision": decision.as_str(),
             "permissionDecisionReason": reason,
         }
-    }))
+        }),
+    )
 }
 
 /// Warden could not decide (bad input, broken policy, internal error, panic): deny in every
@@ -176,5 +199,6 @@ pub fn fail_closed(agent: Agent, message: &str) -> HookAnswer {
         stdout: format!("{stdout}\n"),
         stderr: format!("{reason}\n"),
         exit_code: 2,
+        blocking_reason: Some(format!("{reason}\n")),
     }
 }

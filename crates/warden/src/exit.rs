@@ -10,3 +10,25 @@ pub const ASK: u8 = 3;
 pub const USAGE: u8 = 64;
 /// An internal error (sysexits `EX_SOFTWARE`).
 pub const INTERNAL: u8 = 70;
+
+/// How the process ends: `std::process::ExitCode` with its number readable, because
+/// `main` (see `main.rs`) hands it to `std::process::exit` itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub struct ExitCode(u8);
+
+impl ExitCode {
+    pub const SUCCESS: ExitCode = ExitCode(SUCCESS);
+    pub const FAILURE: ExitCode = ExitCode(1);
+
+    /// The status the process exits with.
+    pub fn code(self) -> u8 {
+        self.0
+    }
+}
+
+impl From<u8> for ExitCode {
+    fn from(code: u8) -> Self {
+        ExitCode(code)
+    }
+}

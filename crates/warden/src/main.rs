@@ -1,9 +1,12 @@
 //! The `warden` command line: clap definitions and glue. Logic worth testing on its own lives
 //! in the library crates.
 
-use std::process::ExitCode;
+// libc calls `main` below directly, without `std`'s runtime start: see `startup.rs`.
+#![cfg_attr(all(unix, not(test)), no_main)]
 
 use clap::Parser;
+
+use crate::exit::ExitCode;
 
 mod cli;
 mod commands;
@@ -12,8 +15,30 @@ mod deadline;
 mod env;
 mod exit;
 mod record;
+#[cfg(all(unix, not(test)))]
+mod startup;
 
-fn main() -> ExitCode {
+/// The C entry point: libc passes `argc` and `argv`, which `std::env::args_os` reads for itself.
+#[cfg(all(unix, not(test)))]
+// SAFETY: `no_main` (above) means rustc emits no `main` symbol of its own, so this is the only
+// one; its signature is the one libc calls, and neither pointer is dereferenced here.
+#[allow(unsafe_code)]
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    startup::init();
+    // A panic must not unwind out of an `extern "C"` function (that aborts); its message is
+    // already on stderr from the panic hook, so it only becomes the internal-error code.
+    let code = std::panic::catch_unwind(run).map_or(exit::INTERNAL, ExitCode::code);
+    // Runs `std`'s clean-up, which flushes stdout, then exits with the code.
+    std::process::exit(i32::from(code))
+}
+
+#[cfg(not(all(unix, not(test))))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run().code())
+}
+
+fn run() -> ExitCode {
     // The hook runs as a fresh process before every tool call of the agent, so it parses with
     // a command tree of its own subcommand only: building clap's definitions of every
     // subcommand costs more than deciding. Same flags, same help, same errors.

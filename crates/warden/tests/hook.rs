@@ -440,6 +440,61 @@ fn a_hook_that_runs_out_of_time_denies() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("took longer than 5 s"));
 }
 
+/// A deny that cannot be written to stdout (the host closed its end of the pipe) is not lost:
+/// the hook exits 2 with the reason on stderr, which every host honours as a block. An allow
+/// that cannot be written stays what it would have been without the hook: no opinion.
+#[test]
+fn a_deny_the_host_cannot_read_still_blocks() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let s = Sandbox::new();
+    for (command, code) in [("rm -rf ~", Some(2)), ("ls -la", Some(0))] {
+        let mut child = s
+            .command()
+            .args(["hook", "claude"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the hook has its payload, so its answer meets EPIPE.
+        drop(child.stdout.take());
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(&s.claude_payload("Bash", &json!({ "command": command })))
+            .unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), code, "{command}: {stderr}");
+        if code == Some(2) {
+            assert!(stderr.contains("[SH010]"), "{stderr}");
+        } else {
+            assert!(stderr.is_empty(), "{stderr}");
+        }
+    }
+}
+
+/// Warden starts without `std`'s runtime (src/startup.rs) but keeps its guarantee: a standard
+/// descriptor the parent left closed is opened on /dev/null. The hook still answers on stdout
+/// with stderr closed, and the audit log it wrote verifies.
+#[test]
+fn a_hook_started_with_stderr_closed_answers_and_records() {
+    let s = Sandbox::new();
+    let payload = s.claude_payload("Bash", &json!({ "command": "rm -rf ~" }));
+    let mut sh = s.command_of("sh");
+    sh.args([
+        "-c",
+        "exec \"$0\" hook claude 2>&-",
+        env!("CARGO_BIN_EXE_warden"),
+    ]);
+    let out = s.run(sh, Some(&payload));
+    assert_eq!(out.answer, Answer::Deny, "{}", out.stdout);
+    assert!(s.audit_text().contains("rm -rf ~"));
+    let verify = s.warden(&["log", "verify"], None);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+}
+
 /// Where the stack limit cannot be raised (a hard limit under 64 MiB), the hook decides on a
 /// thread of its own instead, and answers the same.
 #[test]

@@ -1,12 +1,11 @@
 //! `warden approve CODE`: the person grants a one-time approval that Warden gave instead of
 //! asking (hosts without an "ask", and the MCP gateway).
 
-use std::process::ExitCode;
-
 use anyhow::bail;
 use warden_engine::approvals::{ApprovalError, Approvals};
 
 use crate::env;
+use crate::exit::ExitCode;
 
 /// Arguments of `warden approve`.
 #[derive(Debug, clap::Args)]

@@ -2,11 +2,11 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use serde_json::json;
 use warden_core::{Action, Decision, Mode, Verdict};
 
+use crate::exit::ExitCode;
 use crate::{env, exit, record};
 
 /// Arguments of `warden check`.

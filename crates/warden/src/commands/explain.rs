@@ -1,11 +1,11 @@
 //! `warden explain RULE-ID`: what a rule does, why, and examples.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use warden_core::RuleDoc;
 
 use crate::exit;
+use crate::exit::ExitCode;
 
 /// Arguments of `warden explain`.
 #[derive(Debug, clap::Args)]

@@ -5,7 +5,9 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::Command;
+
+use crate::exit::ExitCode;
 
 /// The line that marks a hook as Warden's.
 const MARKER: &str = "# warden: pre-commit secret scan";

@@ -5,12 +5,12 @@
 
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::process::ExitCode;
 
 use warden_agents::{Agent, HookAnswer, HookEvent, Phase, fail_closed};
 use warden_core::{Decision, Verdict};
 use warden_engine::approvals::{Approvals, Status};
 
+use crate::exit::ExitCode;
 use crate::{env, record};
 
 /// The decision thread's stack.
@@ -48,8 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(answer) => answer,
         Err(decide) => within_budget(agent, DECISION_BUDGET, decide),
     };
-    emit(&answer);
-    Ok(ExitCode::from(answer.exit_code))
+    Ok(ExitCode::from(emit(&answer)))
 }
 
 /// The message of the deny given when a decision runs out of time.
@@ -125,14 +124,24 @@ fn within_budget(
     }
 }
 
-fn emit(answer: &HookAnswer) {
-    // A host that closed its end of the pipe gets nothing more from us; there is no one left
-    // to report a write error to.
-    let _ = std::io::stdout().write_all(answer.stdout.as_bytes());
-    let _ = std::io::stdout().flush();
-    if !answer.stderr.is_empty() {
-        let _ = std::io::stderr().write_all(answer.stderr.as_bytes());
+/// Writes the answer and returns the exit code. An answer that stops the call but cannot be
+/// written to stdout (the host closed it, or never opened it) falls back to exit code 2 with
+/// its reason on stderr: an unheard deny must not become "no objection".
+fn emit(answer: &HookAnswer) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    let heard = stdout
+        .write_all(answer.stdout.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_ok();
+    let (stderr, code) = match &answer.blocking_reason {
+        Some(reason) if !heard && answer.exit_code != 2 => (reason.as_str(), 2),
+        _ => (answer.stderr.as_str(), answer.exit_code),
+    };
+    // Nothing is left to report a failed write of stderr to.
+    if !stderr.is_empty() {
+        let _ = std::io::stderr().write_all(stderr.as_bytes());
     }
+    code
 }
 
 fn respond(agent: Agent, audit: bool) -> HookAnswer {

@@ -6,10 +6,11 @@
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use serde_json::json;
 use warden_secrets::{Incident, Needle, Scanner, investigate, rewrite_plan, short_id};
+
+use crate::exit::ExitCode;
 
 /// Arguments of `warden incident`.
 #[derive(Debug, clap::Args)]

@@ -5,13 +5,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use serde_json::{Map, Value, json};
 use warden_core::Mode;
 
 use crate::env;
+use crate::exit::ExitCode;
 
 /// Arguments of `warden init`.
 #[derive(Debug, clap::Args)]

@@ -6,7 +6,6 @@
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -17,6 +16,7 @@ use warden_audit::{
 };
 
 use crate::exit;
+use crate::exit::ExitCode;
 
 /// Exit code of `warden log verify` when the log is not intact.
 const NOT_INTACT: u8 = 1;

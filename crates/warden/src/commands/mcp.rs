@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,6 +23,7 @@ use warden_mcp::{
 };
 
 use crate::exit;
+use crate::exit::ExitCode;
 
 /// Arguments of `warden mcp`.
 #[derive(Debug, clap::Args)]

@@ -1,9 +1,8 @@
 //! One module per subcommand. Each exposes `Args` (its clap definition) and `run`.
 
-use std::process::ExitCode;
-
 use crate::cli::{Cli, Command};
 use crate::exit;
+use crate::exit::ExitCode;
 
 pub mod approve;
 pub mod check;

@@ -9,7 +9,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -21,6 +20,7 @@ use warden_secrets::{
 };
 
 use crate::env;
+use crate::exit::ExitCode;
 
 /// Exit code: no findings.
 const CLEAN: u8 = 0;

@@ -1,12 +1,12 @@
 //! `warden trust`: the person trusts the project policy as it is now.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::Context as _;
 use warden_policy::{LoadOptions, TrustStatus};
 
 use crate::env;
+use crate::exit::ExitCode;
 
 /// Arguments of `warden trust`.
 #[derive(Debug, clap::Args)]
