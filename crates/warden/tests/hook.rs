@@ -88,6 +88,13 @@ fn cases(s: &Sandbox) -> Vec<(&'static str, serde_json::Value, Answer)> {
             json!({"command": "echo '{}' > .claude/settings.json"}),
             Deny,
         ),
+        // A hook's mode turns it on or off.
+        (
+            "Bash",
+            json!({"command": "chmod -x .git/hooks/pre-commit"}),
+            Deny,
+        ),
+        ("Bash", json!({"command": "chmod +x scripts/run.sh"}), Allow),
         // Unknown programs: the agent's own prompt.
         ("Bash", json!({"command": "./scripts/mystery --go"}), Silent),
         // File tools.

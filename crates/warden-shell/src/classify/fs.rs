@@ -605,6 +605,16 @@ impl Walker<'_> {
                     ..
                 }
             ) && !loc.cwd_unknown;
+            if matches!(
+                pl,
+                Place::Project {
+                    git_internal: true,
+                    ..
+                }
+            ) {
+                // A mode is part of what a git hook is: `chmod +x` turns one on, `-x` off.
+                self.write_effect(&loc, "`chmod` changes the mode of", None);
+            }
             let o = match pl {
                 Place::Critical(what)
                     if recursive
