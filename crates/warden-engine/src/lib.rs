@@ -11,6 +11,7 @@
 
 pub mod approvals;
 mod ignores;
+mod mcp;
 mod paths;
 
 use std::path::{Path, PathBuf};
@@ -81,7 +82,9 @@ pub fn decide(policy: &Policy, action: &Action, ctx: &Context) -> Decided {
             content: true,
             ..
         } => search_effects(policy, path.as_deref(), ctx),
-        Action::Mcp { arguments, .. } => mcp_effects(arguments),
+        Action::Mcp {
+            tool, arguments, ..
+        } => mcp::effects(tool, arguments, ctx),
         _ => Vec::new(),
     };
     effects.extend(secret_effects(policy, &action, &effects, ctx));
@@ -121,55 +124,6 @@ fn search_effects(policy: &Policy, path: Option<&Path>, ctx: &Context) -> Vec<Ef
             root.display()
         ),
     }]
-}
-
-/// Argument names under which MCP database tools take a statement.
-const SQL_ARGUMENTS: &[&str] = &["sql", "query", "statement", "statements", "stmt", "script"];
-
-/// An MCP call that runs SQL (`postgres/query {"sql": "DROP TABLE users"}`) is judged like
-/// `psql -c` with the same text: the database rule (SH042) for a destructive statement. Only
-/// arguments named for a statement are read, so an issue body that quotes SQL is not.
-fn mcp_effects(arguments: &serde_json::Value) -> Vec<Effect> {
-    fn visit(value: &serde_json::Value, key: Option<&str>, depth: usize, out: &mut Vec<Effect>) {
-        if depth > 8 || out.len() >= 4 {
-            return;
-        }
-        match value {
-            serde_json::Value::String(text)
-                if key
-                    .is_some_and(|k| SQL_ARGUMENTS.contains(&k.to_ascii_lowercase().as_str())) =>
-            {
-                if let Some((severity, what)) = warden_shell::destructive_sql(text) {
-                    out.push(Effect {
-                        kind: EffectKind::Hazard {
-                            category: "database".to_string(),
-                        },
-                        severity,
-                        rule: RuleId::from("SH042"),
-                        message: format!(
-                            "the MCP call runs {what} (argument `{}`); run it yourself if it is \
-                             intended, or use a narrower statement",
-                            key.unwrap_or_default()
-                        ),
-                    });
-                }
-            }
-            serde_json::Value::Array(items) => {
-                for item in items.iter().take(64) {
-                    visit(item, key, depth + 1, out);
-                }
-            }
-            serde_json::Value::Object(fields) => {
-                for (k, v) in fields.iter().take(64) {
-                    visit(v, Some(k), depth + 1, out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    visit(arguments, None, 0, &mut out);
-    out
 }
 
 fn shell_effects(policy: &Policy, command: &str, cwd: &Path, ctx: &Context) -> Vec<Effect> {

@@ -67,7 +67,7 @@ fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
     }
 }
 
-fn resolve_in(path: &Path, ctx: &Context) -> PathBuf {
+pub(crate) fn resolve_in(path: &Path, ctx: &Context) -> PathBuf {
     resolve(&expand_home(path, ctx.home.as_deref()), &ctx.cwd)
 }
 

@@ -92,6 +92,7 @@ pub mod trust;
 pub use compile::Layer;
 pub use error::{Location, PolicyError, PolicyErrors, TrustError};
 pub use load::{LoadOptions, MANAGED_POLICY, SourceOptions, load, load_from_strings};
+pub use mcp::tool_forms as mcp_tool_forms;
 pub use policy::{EvalContext, GitPolicy, LayerInfo, Policy};
 pub use secrets::{AllowedPath, SecretsAllow, lookup_rule as lookup_secret_rule};
 pub use trust::TrustStatus;

@@ -654,6 +654,94 @@ fn mcp_statements_are_judged_like_the_shell_database_rule() {
     }
 }
 
+/// A file an MCP tool names in its arguments is read or written by the server, so the path
+/// rules apply to it as to the Read and Write tools (the reference filesystem server's tools
+/// here). Other arguments that mention a path, and ordinary project files, are let be.
+#[test]
+fn files_named_in_mcp_arguments_are_judged_like_reads_and_writes() {
+    let s = Sandbox::new();
+    let p = |rel: &str| s.project.join(rel).display().to_string();
+    let key = s.home.join(".ssh/id_rsa").display().to_string();
+    let cases = [
+        (
+            "mcp__filesystem__read_text_file",
+            json!({ "path": p(".env") }),
+            Answer::Deny,
+        ),
+        (
+            "mcp__filesystem__read_file",
+            json!({ "path": ".env" }),
+            Answer::Deny,
+        ),
+        (
+            "mcp__filesystem__read_multiple_files",
+            json!({ "paths": [p("README.md"), key] }),
+            Answer::Deny,
+        ),
+        (
+            "mcp__filesystem__write_file",
+            json!({ "path": p(".git/hooks/pre-commit"), "content": "#!/bin/sh\n" }),
+            Answer::Deny,
+        ),
+        (
+            "mcp__filesystem__edit_file",
+            json!({ "path": "~/.bashrc", "edits": [] }),
+            Answer::Deny,
+        ),
+        (
+            "mcp__filesystem__move_file",
+            json!({ "source": p(".env"), "destination": p("env.txt") }),
+            Answer::Deny,
+        ),
+        (
+            "mcp__resources__fetch",
+            json!({ "uri": format!("file://{}", p(".env")) }),
+            Answer::Deny,
+        ),
+        (
+            "mcp__filesystem__write_file",
+            json!({ "path": "/tmp/outside-the-project.txt", "content": "x" }),
+            Answer::Ask,
+        ),
+        (
+            "mcp__filesystem__read_text_file",
+            json!({ "path": p("README.md") }),
+            Answer::Silent,
+        ),
+        (
+            "mcp__filesystem__write_file",
+            json!({ "path": p("src/new.rs"), "content": "fn main() {}\n" }),
+            Answer::Silent,
+        ),
+        (
+            "mcp__filesystem__list_directory",
+            json!({ "path": p("") }),
+            Answer::Silent,
+        ),
+        (
+            "mcp__github__create_issue",
+            json!({ "title": "x", "body": "cat .env leaks the key" }),
+            Answer::Silent,
+        ),
+        (
+            "mcp__fetch__fetch",
+            json!({ "url": "https://example.com/.env" }),
+            Answer::Silent,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (tool, input, expected) in cases {
+        let out = s.hook_claude(tool, &input);
+        if out.answer != expected {
+            failures.push(format!(
+                "{tool} {input}: want {expected:?}, got {:?}: {}",
+                out.answer, out.stdout
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// What a project runs through its own task runners is judged as if typed: package.json
 /// scripts and development runners are not a way around the shell analysis.
 #[test]
