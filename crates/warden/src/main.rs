@@ -1,8 +1,10 @@
 //! The `warden` command line: clap definitions and glue. Logic worth testing on its own lives
 //! in the library crates.
 
-// libc calls `main` below directly, without `std`'s runtime start: see `startup.rs`.
-#![cfg_attr(all(unix, not(test)), no_main)]
+// On Linux with glibc, libc calls `main` below directly, without `std`'s runtime start: see
+// `startup.rs`. (Only there: `std` reads the arguments through glibc's `.init_array` calls,
+// which pass them; elsewhere it needs its own start-up to see them.)
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
 use clap::Parser;
 
@@ -15,11 +17,11 @@ mod deadline;
 mod env;
 mod exit;
 mod record;
-#[cfg(all(unix, not(test)))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 mod startup;
 
 /// The C entry point: libc passes `argc` and `argv`, which `std::env::args_os` reads for itself.
-#[cfg(all(unix, not(test)))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 // SAFETY: `no_main` (above) means rustc emits no `main` symbol of its own, so this is the only
 // one; its signature is the one libc calls, and neither pointer is dereferenced here.
 #[allow(unsafe_code)]
@@ -33,7 +35,7 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
     std::process::exit(i32::from(code))
 }
 
-#[cfg(not(all(unix, not(test))))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(run().code())
 }

@@ -1,12 +1,12 @@
 //! The part of Rust's start-up that Warden keeps.
 //!
-//! On Unix the binary is `#![no_main]`: libc calls `main` in `main.rs` directly, without
-//! `std`'s runtime start. The hook is a fresh process before every tool call of the agent, and
-//! that start-up cost it about 0.1 ms (`bench/hook/README.md`), mostly spent installing the
-//! stack-overflow handler: glibc reads and parses `/proc/self/maps` to find the main thread's
-//! stack, and an alternate signal stack is mapped. That handler only prints "has overflowed
-//! its stack" before the process dies anyway. What start-up does that behaviour depends on is
-//! done here:
+//! On Linux with glibc the binary is `#![no_main]`: libc calls `main` in `main.rs` directly,
+//! without `std`'s runtime start. The hook is a fresh process before every tool call of the
+//! agent, and that start-up cost it 0.1-0.5 ms (`bench/hook/README.md`), mostly spent
+//! installing the stack-overflow handler: glibc reads and parses `/proc/self/maps` to find the
+//! main thread's stack, and an alternate signal stack is mapped and unmapped. That handler
+//! only prints "has overflowed its stack" before the process dies anyway. What start-up does
+//! that behaviour depends on is done here:
 //!
 //! - a standard descriptor (0, 1, 2) that the parent left closed is opened on `/dev/null`, so
 //!   a file Warden opens, such as the audit log, can never become its stdout or stderr;
