@@ -439,7 +439,7 @@ impl Scanner {
     ) {
         let range = range.start..range.end.min(range.start + MAX_SECRET_LEN);
         let bytes = &text[range.clone()];
-        if bytes.is_empty() {
+        if bytes.is_empty() || rule.max_len.is_some_and(|max| bytes.len() > max) {
             return;
         }
         if let Some(floor) = rule.min_entropy
@@ -738,6 +738,7 @@ mod tests {
             keywords: &["tstk_"],
             pattern: r"\btstk_[A-Za-z0-9]{20}\b",
             min_entropy: Some(3.0),
+            max_len: None,
             validate: None,
             examples: &[],
             negatives: &[],
@@ -751,6 +752,7 @@ mod tests {
             keywords: &["password"],
             pattern: r#"(?i)password\s*[:=]\s*["']?(?P<secret>[^\s"']{8,})"#,
             min_entropy: Some(2.5),
+            max_len: None,
             validate: None,
             examples: &[],
             negatives: &[],
@@ -764,6 +766,7 @@ mod tests {
             keywords: &["chk_"],
             pattern: r"chk_[a-z]{6}[0-9]",
             min_entropy: None,
+            max_len: None,
             validate: Some(|s| s.ends_with('7')),
             examples: &[],
             negatives: &[],
@@ -777,6 +780,7 @@ mod tests {
             keywords: &["zzqq"],
             pattern: r"zzqq[0-9]{4}",
             min_entropy: None,
+            max_len: None,
             validate: Some(always_valid),
             examples: &[],
             negatives: &[],
@@ -788,6 +792,28 @@ mod tests {
 
     fn scanner() -> Scanner {
         Scanner::new(RULES)
+    }
+
+    /// `max_len` keeps the bound the format has: the generic assignment rule's pattern says
+    /// `{16,}`, and a 201-character value is not reported, as under `{16,200}`.
+    #[test]
+    fn max_len_bounds_a_secret_the_pattern_leaves_open() {
+        let alphabet = b"Zx8Qp1Lm0Vb7Tr4Nc2Hw9KsYu3Jd6Fg5";
+        let value = |n: usize| -> String {
+            (0..n)
+                .map(|i| char::from(alphabet[(i * 7 + i / 31) % alphabet.len()]))
+                .collect()
+        };
+        let scanner = Scanner::builtin();
+        let found = |n: usize| {
+            scanner
+                .scan_text(&format!("client_secret = \"{}\"\n", value(n)))
+                .iter()
+                .any(|f| f.rule_id == "SEC265")
+        };
+        assert!(found(40));
+        assert!(found(200));
+        assert!(!found(201));
     }
 
     #[test]

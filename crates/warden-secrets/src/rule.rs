@@ -27,6 +27,11 @@ pub struct Rule {
     /// Minimum Shannon entropy (bits per character) of the secret, when the format alone is
     /// not distinctive enough.
     pub min_entropy: Option<f32>,
+    /// The longest secret the format allows. Checked after matching, so that the pattern can
+    /// say `{16,}` where the format says `{16,200}`: a bounded repetition compiles into one
+    /// regex state per repeat, and the hook, a fresh process per tool call, compiles each rule
+    /// whose keyword appears (`{16,200}` costs about ten times as much to build as `{16,}`).
+    pub max_len: Option<usize>,
     /// Checksum or structure validation, where the format has one.
     pub validate: Option<Validator>,
     /// Texts in which the rule must find a secret (fake but format-valid).

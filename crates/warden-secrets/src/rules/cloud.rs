@@ -187,7 +187,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A Google Cloud service-account key file; its private key authenticates as the service account with all its IAM roles.",
         provider: "Google Cloud",
         keywords: &["service_account"],
-        pattern: r#""type"\s{0,4}:\s{0,4}"service_account"[^}]{0,800}?"private_key"\s{0,4}:\s{0,4}"(?P<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{64,}?-----END PRIVATE KEY-----(?:\\n)?)""#,
+        pattern: r#""type"\s{0,4}:\s{0,4}"service_account"[^}]*?"private_key"\s{0,4}:\s{0,4}"(?P<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{64,}?-----END PRIVATE KEY-----(?:\\n)?)""#,
         validate: Some(validate::pem_private_key),
         examples: &[
             "{\n  \"type\": \"service_account\",\n  \"project_id\": \"fake-project\",\n  \"private_key_id\": \"14d6edd8cd28efd57adcc188f9edf86d32bf57cd\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIKPNDGOfAGgJVDScw4nuQA+4Vy4DAeNnwwu3hs/yrd2UCHHguPGDOaSnjEpvGp/\\nnTZfqR/EYPbkJoXkWHdFwrj0X4Bakooe7bkssCMC05Ppw94umpBfkedGEgWfWtHF\\nsI1SBNqqxOvY8uK9ZNyuzZwwMuGchcZCd4Q+g4VxCtA9JFggeFauRJmf7Nf5Dj2q\\nLKZUNV4TOlRiF//nKp0AqMHZBOGaE3kaig6ddBzQCVaF3Jfl2XPmJiFUxVZOo9P+\\nKPXoTZoGXeEwsii6U6HyEHvJxn6j43af+v4S3HG2CSn/f5j6aaKODsPrTLhsQ9WX\\nZrxFsoBQzVYbUfjdfMFoFikvTRNwSTJ/iLfE6lMGBhokdOZ0VUd09cQ7YbKsteHu\\nIXWGW84CgG+nwqr8R9E=\\n-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"fake@fake-project.iam.gserviceaccount.com\"\n}",

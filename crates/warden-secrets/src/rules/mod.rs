@@ -62,6 +62,7 @@ const BASE: Rule = Rule {
     keywords: &[],
     pattern: "",
     min_entropy: None,
+    max_len: None,
     validate: None,
     examples: &[],
     negatives: &[],
