@@ -155,6 +155,18 @@ pub(crate) fn claude_style(
             query: opt_str(object, "query").unwrap_or_default().to_string(),
         },
         "apply_patch" => return apply_patch(object, cwd),
+        // Claude Code's reader of MCP resources: a `file://` resource is that file, read.
+        "ReadMcpResourceTool" => {
+            match opt_str(object, "uri").and_then(|u| u.strip_prefix("file://")) {
+                Some(path) if !path.is_empty() => Action::Read {
+                    path: path_in(cwd, path),
+                },
+                _ => Action::Unknown {
+                    tool: tool.to_string(),
+                    input: input.clone(),
+                },
+            }
+        }
         _ => Action::Unknown {
             tool: tool.to_string(),
             input: input.clone(),
@@ -258,6 +270,29 @@ mod tests {
         );
         assert_eq!(split_mcp_name("mcp____x"), None);
         assert_eq!(split_mcp_name("Bash"), None);
+    }
+
+    #[test]
+    fn a_file_resource_is_read_like_the_file() {
+        let cwd = Some(Path::new("/p"));
+        let read = |uri: &str| {
+            claude_style(
+                "ReadMcpResourceTool",
+                &serde_json::json!({ "server": "fs", "uri": uri }),
+                cwd,
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            read("file:///p/.env"),
+            vec![Action::Read {
+                path: "/p/.env".into()
+            }]
+        );
+        assert!(matches!(
+            &read("memo://notes")[..],
+            [Action::Unknown { .. }]
+        ));
     }
 
     #[test]

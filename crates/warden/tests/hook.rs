@@ -699,6 +699,11 @@ fn files_named_in_mcp_arguments_are_judged_like_reads_and_writes() {
             Answer::Deny,
         ),
         (
+            "ReadMcpResourceTool",
+            json!({ "server": "filesystem", "uri": format!("file://{}", p(".env")) }),
+            Answer::Deny,
+        ),
+        (
             "mcp__filesystem__write_file",
             json!({ "path": "/tmp/outside-the-project.txt", "content": "x" }),
             Answer::Ask,
