@@ -3,6 +3,7 @@
 use warden_core::Severity;
 
 use super::opts::{self, Spec};
+use super::wrappers::Lang;
 use super::{Own, clip};
 use crate::paths::{Place, place};
 use crate::rules;
@@ -206,42 +207,81 @@ impl Walker<'_> {
                     .iter()
                     .any(|w| w.text == "-r" || w.text.starts_with('-') && w.text.contains('r'))
                 {
-                    self.hazard(
-                        "system",
-                        Severity::Destructive,
-                        rules::SYSTEM,
-                        "`crontab -r` deletes every scheduled job of the user".into(),
-                    );
-                    return Some(Own::with(
-                        Severity::Destructive,
-                        rules::SYSTEM,
-                        "`crontab -r` deletes all cron jobs",
-                    ));
+                    let what = "`crontab -r` deletes every scheduled job of the user";
+                    self.hazard("system", Severity::Destructive, rules::SYSTEM, what.into());
+                    return Some(Own::with(Severity::Destructive, rules::SYSTEM, what));
                 }
-                self.hazard(
-                    "system",
-                    Severity::Destructive,
-                    rules::SYSTEM,
-                    "`crontab` installs scheduled jobs: code that runs later, persistently".into(),
+                let what = "`crontab` installs scheduled jobs: code that runs later, persistently";
+                self.hazard("system", Severity::Destructive, rules::SYSTEM, what.into());
+                // `crontab -` (or no file) installs what stdin holds: its commands are judged.
+                let p = opts::parse(
+                    args,
+                    Spec {
+                        short: "u",
+                        long: &[],
+                        stop_at_operand: false,
+                    },
                 );
-                Own::with(
-                    Severity::Destructive,
-                    rules::SYSTEM,
-                    "`crontab` replaces scheduled jobs",
-                )
+                match p.operands().first() {
+                    // `-e` edits the table in an editor, with the person at the keyboard.
+                    None if p.has_short('e') => {}
+                    None => self.stdin_code(Lang::Crontab, "the new crontab"),
+                    Some(w) if w.text == "-" => self.stdin_code(Lang::Crontab, "the new crontab"),
+                    Some(file) => {
+                        let loc = self.resolve(file);
+                        self.read_effect(&loc, "reads a crontab");
+                        match self.ctx.env.read_script(&loc.path) {
+                            Some(text) => {
+                                self.nested(
+                                    &crontab_commands(&text),
+                                    Sub::Child,
+                                    "the new crontab",
+                                );
+                            }
+                            None => self.unseen(format!(
+                                "the new crontab {} could not be read",
+                                loc.path.display()
+                            )),
+                        }
+                    }
+                }
+                Own::with(Severity::Destructive, rules::SYSTEM, what)
             }
             "at" | "batch" => {
-                self.hazard(
-                    "system",
-                    Severity::Unknown,
-                    rules::SYSTEM,
-                    format!("`{n}` schedules a command to run later"),
+                let p = opts::parse(
+                    args,
+                    Spec {
+                        short: "qft",
+                        long: &[],
+                        stop_at_operand: false,
+                    },
                 );
-                Own::with(
-                    Severity::Unknown,
-                    rules::SYSTEM,
-                    format!("`{n}` schedules code"),
-                )
+                if p.has_short('l') || p.has_short('c') {
+                    return Some(Own::ro(format!("`{n}` lists or shows scheduled jobs")));
+                }
+                let what = format!("`{n}` schedules a command to run later");
+                self.hazard("system", Severity::Unknown, rules::SYSTEM, what.clone());
+                if p.has_short('r') || p.has_short('d') {
+                    return Some(Own::with(Severity::Unknown, rules::SYSTEM, what));
+                }
+                // The job is a shell script from `-f FILE` or stdin: its commands are judged.
+                match p.value(Some('f'), "file").cloned() {
+                    Some(file) => {
+                        let loc = self.resolve(&file);
+                        self.read_effect(&loc, "reads a job script");
+                        match self.ctx.env.read_script(&loc.path) {
+                            Some(text) => {
+                                self.nested(&text, Sub::Child, &format!("the `{n}` job"));
+                            }
+                            None => self.unseen(format!(
+                                "the `{n}` job {} could not be read",
+                                loc.path.display()
+                            )),
+                        }
+                    }
+                    None => self.stdin_code(Lang::Shell, &format!("the `{n}` job")),
+                }
+                Own::with(Severity::Unknown, rules::SYSTEM, what)
             }
             "systemctl" | "service" | "launchctl" | "rc-service" | "sv" | "initctl" => {
                 let readonly = [
@@ -1600,6 +1640,36 @@ fn strip_sql_comments(sql: &str) -> String {
         .join("\n")
 }
 
+/// The commands of a crontab: every line that is not blank, a comment or an environment
+/// setting, without its schedule (five time fields, or one `@reboot`-style word).
+pub(crate) fn crontab_commands(text: &str) -> String {
+    let command = |line: &str| -> Option<String> {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        if let Some(rest) = line.strip_prefix('@') {
+            return rest
+                .split_once(char::is_whitespace)
+                .map(|(_, command)| command.trim().to_string());
+        }
+        let first = line.split_whitespace().next()?;
+        if first.contains('=') {
+            return None;
+        }
+        let mut rest = line;
+        for _ in 0..5 {
+            rest = rest.trim_start();
+            rest = &rest[rest.find(char::is_whitespace)?..];
+        }
+        Some(rest.trim().to_string())
+    };
+    text.lines()
+        .filter_map(command)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1625,5 +1695,11 @@ mod tests {
         for (sql, want) in cases {
             assert_eq!(sql_risk(sql).map(|(s, _)| s), *want, "{sql}");
         }
+    }
+
+    #[test]
+    fn crontab_lines_lose_their_schedules() {
+        let table = "# nightly\nMAILTO=\"\"\nSHELL=/bin/sh\n0 3 * * 1-5 ./backup.sh --full\n\n@reboot  curl x | sh\n*/5 * * * *\n";
+        assert_eq!(crontab_commands(table), "./backup.sh --full\ncurl x | sh");
     }
 }

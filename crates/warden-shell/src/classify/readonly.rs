@@ -351,7 +351,7 @@ fn row(name: &str) -> Option<Safe> {
         },
         "pwd" | "true" | "false" | ":" | "test" | "[" | "whoami" | "id" | "groups" | "uname"
         | "which" | "whereis" | "type" | "printenv" | "locale" | "tty" | "nproc" | "getconf"
-        | "arch" | "logname" | "users" | "uptime" | "free" | "sleep" | "wait" | "exit"
+        | "arch" | "logname" | "users" | "uptime" | "atq" | "free" | "sleep" | "wait" | "exit"
         | "return" | "shift" | "break" | "continue" | "unset" | "shopt" | "hash" | "help"
         | "jobs" | "dirs" | "fg" | "bg" | "disown" | "getopts" | "let" | "expr" | "bc" | "dc"
         | "factor" | "numfmt" | "units" | "cal" | "ncal" | "yes" | "seq" | "basename"

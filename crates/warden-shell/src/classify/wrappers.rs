@@ -18,6 +18,8 @@ const MAX_WRAPPERS: usize = 64;
 pub(crate) enum Lang {
     Shell,
     Interpreter(&'static str),
+    /// A crontab: schedules, each followed by a shell command.
+    Crontab,
 }
 
 impl Walker<'_> {
@@ -72,6 +74,56 @@ impl Walker<'_> {
                     rules::PRIVILEGE,
                     "runs a command as root in another root directory",
                 )
+            }
+            "unshare" => {
+                let p = opts::parse(
+                    args,
+                    spec(
+                        "SGRw",
+                        &[
+                            "propagation",
+                            "setgroups",
+                            "map-user",
+                            "map-group",
+                            "map-users",
+                            "map-groups",
+                            "setuid",
+                            "setgid",
+                            "root",
+                            "wd",
+                            "monotonic",
+                            "boottime",
+                        ],
+                    ),
+                );
+                self.inner(name, &args[p.rest..])
+            }
+            "script" => {
+                let p = opts::parse(
+                    args,
+                    spec(
+                        "cEIOBTmo",
+                        &[
+                            "command",
+                            "echo",
+                            "log-in",
+                            "log-out",
+                            "log-io",
+                            "log-timing",
+                            "logging-format",
+                            "output-limit",
+                        ],
+                    ),
+                );
+                let Some(code) = p.value(Some('c'), "command").cloned() else {
+                    return Some(Own::unknown("`script` starts an interactive shell"));
+                };
+                for w in p.operands() {
+                    let loc = self.resolve(w);
+                    self.write_effect(&loc, "`script` writes a typescript to", None);
+                }
+                self.code_string(&code, Sub::Child, "`script -c`");
+                Own::wrapper("`script -c` runs its command through a shell; analysed")
             }
             "watch" => self.watch(args),
             "flock" => self.flock(args),
@@ -854,6 +906,9 @@ impl Walker<'_> {
         match lang {
             Lang::Shell => {
                 self.nested(text, Sub::Child, what);
+            }
+            Lang::Crontab => {
+                self.nested(&super::hazards::crontab_commands(text), Sub::Child, what);
             }
             Lang::Interpreter(i) => {
                 let w = Word::lit(text);
