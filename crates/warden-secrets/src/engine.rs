@@ -13,6 +13,7 @@ use regex_automata::util::syntax;
 use crate::decode;
 use crate::entropy;
 use crate::finding::{Encoding, Finding};
+use crate::routing::Routing;
 use crate::rule::Rule;
 
 /// Texts longer than this use the (lazily built) DFA prefilter, which scans faster but takes
@@ -55,29 +56,21 @@ struct Compiled {
 /// nothing.
 pub struct Scanner {
     rules: &'static [Rule],
-    /// Per prefilter pattern `k`: the rules that keyword routes to are
-    /// `route_rules[route_starts[k]..route_starts[k + 1]]` (see [`Scanner::routes`]).
-    route_starts: Vec<u32>,
-    route_rules: Vec<u32>,
-    /// Distinct keywords, the prefilter's patterns (matched ASCII case-insensitively, so they
-    /// are kept as written: building allocates nothing per keyword).
-    keywords: Vec<&'static str>,
-    /// Rules without keywords: they run on every text.
-    unrouted: Vec<u32>,
-    /// Keyword lookup for short texts; costs microseconds to build.
-    pairs: PairIndex,
+    /// Which rules each keyword sends to the regex stage.
+    routing: Routing,
     /// Aho-Corasick DFA for long texts and bulk scans; built on first need.
     bulk_prefilter: OnceLock<Option<AhoCorasick>>,
-    compiled: Box<[OnceLock<Option<Compiled>>]>,
-    /// The same rules as [`Flavor::Lite`] regexes, for short texts.
-    compiled_lite: Box<[OnceLock<Option<Compiled>>]>,
+    /// Each rule's regex in each [`Flavor`], compiled on first need; the slots themselves are
+    /// allocated on first need too, since most texts the hook scans compile nothing.
+    compiled: OnceLock<Box<[OnceLock<Option<Compiled>>]>>,
+    compiled_lite: OnceLock<Box<[OnceLock<Option<Compiled>>]>>,
 }
 
 impl std::fmt::Debug for Scanner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scanner")
             .field("rules", &self.rules.len())
-            .field("keywords", &self.keywords.len())
+            .field("keywords", &self.routing.keywords.len())
             .finish_non_exhaustive()
     }
 }
@@ -96,96 +89,26 @@ struct Hit {
 }
 
 impl Scanner {
-    /// The built-in rules (`crate::rules::RULES`), built once per process.
+    /// The built-in rules (`crate::rules::RULES`), with their keyword routing computed at
+    /// compile time: building this scanner allocates nothing.
     pub fn builtin() -> &'static Scanner {
         static BUILTIN: OnceLock<Scanner> = OnceLock::new();
-        BUILTIN.get_or_init(|| Scanner::new(crate::catalog::rules()))
+        BUILTIN.get_or_init(|| Scanner::with_routing(crate::catalog::rules(), Routing::builtin()))
     }
 
     /// A scanner over `rules`. Rule regexes are compiled lazily.
-    ///
-    /// The hook builds one per process, so this stays cheap: the distinct keywords are found
-    /// with a small open-addressing table (FNV-1a over the bytes, not SipHash), and the routes
-    /// are one flat array, not one allocation per keyword.
     pub fn new(rules: &'static [Rule]) -> Scanner {
-        let entries: usize = rules.iter().map(|r| r.keywords.len()).sum();
-        let slots = (entries * 2).next_power_of_two().max(16);
-        // Keyword ids by hash slot (`u32::MAX`: empty); at most half full, so probes are short.
-        let mut table = vec![u32::MAX; slots];
-        let mut keywords: Vec<&'static str> = Vec::with_capacity(entries);
-        // (keyword id, rule) in rule order.
-        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(entries);
-        let mut unrouted = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            let Ok(i) = u32::try_from(i) else { break };
-            // A rule whose keywords cannot all be routed runs on every text instead.
-            let mut routed = false;
-            let mut unroutable = false;
-            for (j, &keyword) in rule.keywords.iter().enumerate() {
-                if keyword.is_empty() || rule.keywords[..j].contains(&keyword) {
-                    continue;
-                }
-                let mut slot = fnv1a(keyword.as_bytes()) as usize & (slots - 1);
-                let id = loop {
-                    match table[slot] {
-                        u32::MAX => {
-                            let id = u32::try_from(keywords.len()).ok();
-                            if let Some(id) = id {
-                                table[slot] = id;
-                                keywords.push(keyword);
-                            }
-                            break id;
-                        }
-                        id if keywords[id as usize] == keyword => break Some(id),
-                        _ => slot = (slot + 1) & (slots - 1),
-                    }
-                };
-                match id {
-                    Some(id) => {
-                        pairs.push((id, i));
-                        routed = true;
-                    }
-                    None => unroutable = true,
-                }
-            }
-            if !routed || unroutable {
-                unrouted.push(i);
-            }
-        }
-        // Counting sort of the pairs by keyword: rules stay ascending within a keyword.
-        let mut route_starts = vec![0u32; keywords.len() + 1];
-        for &(id, _) in &pairs {
-            route_starts[id as usize + 1] += 1;
-        }
-        for k in 1..route_starts.len() {
-            route_starts[k] += route_starts[k - 1];
-        }
-        let mut fill = route_starts.clone();
-        let mut route_rules = vec![0u32; pairs.len()];
-        for &(id, rule) in &pairs {
-            let at = &mut fill[id as usize];
-            route_rules[*at as usize] = rule;
-            *at += 1;
-        }
-        let pairs = PairIndex::new(&keywords);
-        let compiled = (0..rules.len()).map(|_| OnceLock::new()).collect();
-        let compiled_lite = (0..rules.len()).map(|_| OnceLock::new()).collect();
-        Scanner {
-            rules,
-            route_starts,
-            route_rules,
-            keywords,
-            unrouted,
-            pairs,
-            bulk_prefilter: OnceLock::new(),
-            compiled,
-            compiled_lite,
-        }
+        Scanner::with_routing(rules, Routing::build(rules))
     }
 
-    /// The rules keyword `k` routes to, ascending.
-    fn routes(&self, k: usize) -> &[u32] {
-        &self.route_rules[self.route_starts[k] as usize..self.route_starts[k + 1] as usize]
+    fn with_routing(rules: &'static [Rule], routing: Routing) -> Scanner {
+        Scanner {
+            rules,
+            routing,
+            bulk_prefilter: OnceLock::new(),
+            compiled: OnceLock::new(),
+            compiled_lite: OnceLock::new(),
+        }
     }
 
     /// The rules this scanner runs.
@@ -300,10 +223,10 @@ impl Scanner {
     /// The rules whose keywords occur in `text` (plus keyword-less rules), ascending.
     fn triggered(&self, text: &[u8]) -> Vec<u32> {
         let mut hit = vec![false; self.rules.len()];
-        for &i in &self.unrouted {
+        for &i in self.routing.unrouted.iter() {
             hit[i as usize] = true;
         }
-        let mut seen = vec![false; self.keywords.len()];
+        let mut seen = vec![false; self.routing.keywords.len()];
         let bulk = if text.len() > BULK_THRESHOLD {
             self.bulk()
         } else {
@@ -312,7 +235,7 @@ impl Scanner {
         };
         match bulk {
             Some(ac) => {
-                let mut remaining = self.keywords.len();
+                let mut remaining = self.routing.keywords.len();
                 for m in ac.find_overlapping_iter(text) {
                     let p = m.pattern().as_usize();
                     if !seen[p] {
@@ -324,10 +247,10 @@ impl Scanner {
                     }
                 }
             }
-            None => self.pairs.find(&self.keywords, text, &mut seen),
+            None => self.routing.find(text, &mut seen),
         }
         for (p, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
-            for &r in self.routes(p) {
+            for &r in self.routing.routes(p) {
                 hit[r as usize] = true;
             }
         }
@@ -340,7 +263,7 @@ impl Scanner {
 
     fn bulk(&self) -> Option<&AhoCorasick> {
         self.bulk_prefilter
-            .get_or_init(|| build_prefilter(&self.keywords, AhoCorasickKind::DFA))
+            .get_or_init(|| build_prefilter(&self.routing.keywords, AhoCorasickKind::DFA))
             .as_ref()
     }
 
@@ -356,6 +279,7 @@ impl Scanner {
             Flavor::Lite => &self.compiled_lite,
         };
         slots
+            .get_or_init(|| (0..self.rules.len()).map(|_| OnceLock::new()).collect())
             .get(rule as usize)?
             .get_or_init(|| compile(self.rules[rule as usize].pattern, flavor))
             .as_ref()
@@ -463,99 +387,6 @@ impl Scanner {
             secret,
             encoding: None,
         });
-    }
-}
-
-/// Buckets in [`PairIndex`] (a power of two).
-const PAIR_BUCKETS: usize = 4096;
-
-/// Keywords bucketed by their first two bytes (ASCII case folded): building it costs a few
-/// microseconds, against a millisecond or more for an Aho-Corasick automaton over hundreds of
-/// keywords, which matters to a hook that runs as a fresh process per tool call. A lookup
-/// visits each text position once and compares only the keywords of that position's bucket.
-#[derive(Debug)]
-struct PairIndex {
-    /// `items[starts[b]..starts[b + 1]]` are the keywords of bucket `b`.
-    starts: Vec<u32>,
-    items: Vec<u32>,
-    /// Keywords one byte long (matched anywhere).
-    singles: Vec<u32>,
-}
-
-/// FNV-1a: a fast, good enough hash for a table of a few hundred short keywords that are
-/// compiled into the binary (no untrusted input reaches it).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-fn pair_bucket(a: u8, b: u8) -> usize {
-    ((usize::from(a.to_ascii_lowercase()) << 6) ^ usize::from(b.to_ascii_lowercase()))
-        & (PAIR_BUCKETS - 1)
-}
-
-impl PairIndex {
-    fn new(keywords: &[&str]) -> PairIndex {
-        // Counting sort into buckets, in place: `starts[b]` counts bucket `b`, then is where it
-        // ends, then where it begins.
-        let mut starts = vec![0u32; PAIR_BUCKETS + 1];
-        let mut singles = Vec::new();
-        for (i, k) in keywords.iter().enumerate() {
-            let k = k.as_bytes();
-            if k.len() >= 2 {
-                starts[pair_bucket(k[0], k[1])] += 1;
-            } else if let Ok(i) = u32::try_from(i) {
-                singles.push(i);
-            }
-        }
-        // Inclusive prefix sums: `starts[b]` is where bucket `b` ends, `starts[PAIR_BUCKETS]`
-        // the total.
-        for b in 1..=PAIR_BUCKETS {
-            starts[b] += starts[b - 1];
-        }
-        let mut items = vec![0u32; starts[PAIR_BUCKETS] as usize];
-        // Placing from the back moves each `starts[b]` down to where bucket `b` begins, and
-        // keeps keywords ascending within a bucket.
-        for (i, k) in keywords.iter().enumerate().rev() {
-            let k = k.as_bytes();
-            if k.len() >= 2
-                && let Ok(i) = u32::try_from(i)
-            {
-                let b = pair_bucket(k[0], k[1]);
-                starts[b] -= 1;
-                items[starts[b] as usize] = i;
-            }
-        }
-        PairIndex {
-            starts,
-            items,
-            singles,
-        }
-    }
-
-    /// Mark in `seen` every keyword occurring in `text` (ASCII case-insensitively).
-    fn find(&self, keywords: &[&str], text: &[u8], seen: &mut [bool]) {
-        for &i in &self.singles {
-            let b = keywords[i as usize].as_bytes()[0];
-            let (lower, upper) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
-            seen[i as usize] = memchr::memchr2(lower, upper, text).is_some();
-        }
-        if text.len() < 2 {
-            return;
-        }
-        for pos in 0..text.len() - 1 {
-            let b = pair_bucket(text[pos], text[pos + 1]);
-            let (start, end) = (self.starts[b] as usize, self.starts[b + 1] as usize);
-            for &k in &self.items[start..end] {
-                let keyword = keywords[k as usize].as_bytes();
-                if text.len() - pos >= keyword.len()
-                    && text[pos..pos + keyword.len()].eq_ignore_ascii_case(keyword)
-                {
-                    seen[k as usize] = true;
-                }
-            }
-        }
     }
 }
 
@@ -854,17 +685,22 @@ mod tests {
     fn no_keyword_compiles_nothing() {
         let s = scanner();
         assert!(s.scan_text("ls -la && cargo build").is_empty());
-        let built = |s: &Scanner| {
-            s.compiled
-                .iter()
-                .chain(s.compiled_lite.iter())
-                .filter(|c| c.get().is_some())
-                .count()
+        let slots = |flavor: &OnceLock<Box<[OnceLock<Option<Compiled>>]>>| {
+            flavor
+                .get()
+                .map(|slots| slots.iter().filter(|c| c.get().is_some()).count())
         };
-        assert_eq!(built(&s), 0);
+        assert_eq!((slots(&s.compiled), slots(&s.compiled_lite)), (None, None));
         assert!(s.scan_text("password: x").is_empty());
-        assert_eq!(built(&s), 1);
-        assert!(s.compiled_lite[1].get().is_some());
+        assert_eq!(
+            (slots(&s.compiled), slots(&s.compiled_lite)),
+            (None, Some(1))
+        );
+        assert!(
+            s.compiled_lite
+                .get()
+                .is_some_and(|slots| slots[1].get().is_some())
+        );
     }
 
     #[test]
@@ -963,7 +799,8 @@ mod tests {
     #[test]
     fn pair_index_agrees_with_aho_corasick_on_the_catalog() {
         let scanner = Scanner::builtin();
-        let ac = build_prefilter(&scanner.keywords, AhoCorasickKind::DFA).unwrap();
+        let keywords = &scanner.routing.keywords;
+        let ac = build_prefilter(keywords, AhoCorasickKind::DFA).unwrap();
         // Texts made of keyword fragments, in mixed case, glued and overlapping.
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         let mut next = move || {
@@ -975,7 +812,7 @@ mod tests {
         for _ in 0..300 {
             let mut text = Vec::new();
             for _ in 0..(next() % 12) {
-                let k = &scanner.keywords[(next() % scanner.keywords.len() as u64) as usize];
+                let k = &keywords[(next() % keywords.len() as u64) as usize];
                 let k = k.as_bytes();
                 let cut = (next() as usize) % (k.len() + 1);
                 let piece = if next() % 3 == 0 { &k[..cut] } else { k };
@@ -990,68 +827,14 @@ mod tests {
                     text.push(b' ');
                 }
             }
-            let mut by_pairs = vec![false; scanner.keywords.len()];
-            scanner.pairs.find(&scanner.keywords, &text, &mut by_pairs);
-            let mut by_ac = vec![false; scanner.keywords.len()];
+            let mut by_pairs = vec![false; keywords.len()];
+            scanner.routing.find(&text, &mut by_pairs);
+            let mut by_ac = vec![false; keywords.len()];
             for m in ac.find_overlapping_iter(&text) {
                 by_ac[m.pattern().as_usize()] = true;
             }
             assert_eq!(by_pairs, by_ac, "{:?}", String::from_utf8_lossy(&text));
         }
-    }
-
-    #[test]
-    fn every_keyword_routes_to_exactly_the_rules_that_list_it() {
-        let scanner = Scanner::builtin();
-        let rules = scanner.rules();
-        let mut distinct = scanner.keywords.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        assert_eq!(
-            distinct.len(),
-            scanner.keywords.len(),
-            "keywords are distinct"
-        );
-        for (k, keyword) in scanner.keywords.iter().enumerate() {
-            let expected: Vec<u32> = (0u32..)
-                .zip(rules)
-                .filter(|(_, r)| r.keywords.contains(keyword))
-                .map(|(i, _)| i)
-                .collect();
-            assert_eq!(scanner.routes(k), expected.as_slice(), "{keyword}");
-        }
-        let listed: usize = rules
-            .iter()
-            .map(|r| r.keywords.iter().filter(|k| !k.is_empty()).count())
-            .sum();
-        let duplicates: usize = rules
-            .iter()
-            .map(|r| {
-                (0..r.keywords.len())
-                    .filter(|&j| r.keywords[..j].contains(&r.keywords[j]))
-                    .count()
-            })
-            .sum();
-        assert_eq!(scanner.route_rules.len(), listed - duplicates);
-        let keywordless: Vec<u32> = (0u32..)
-            .zip(rules)
-            .filter(|(_, r)| r.keywords.iter().all(|k| k.is_empty()))
-            .map(|(i, _)| i)
-            .collect();
-        assert_eq!(scanner.unrouted, keywordless);
-    }
-
-    #[test]
-    fn a_rule_listing_a_keyword_twice_is_routed_once() {
-        static TWICE: &[Rule] = &[Rule {
-            keywords: &["dupk", "", "dupk", "other"],
-            ..RULES[0]
-        }];
-        let s = Scanner::new(TWICE);
-        assert_eq!(s.keywords, ["dupk", "other"]);
-        assert_eq!(s.routes(0), &[0]);
-        assert_eq!(s.routes(1), &[0]);
-        assert!(s.unrouted.is_empty());
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod incident;
 mod options;
 pub mod placeholder;
 mod report;
+mod routing;
 pub mod rule;
 pub mod rules;
 pub mod validate;

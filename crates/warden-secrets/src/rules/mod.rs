@@ -83,7 +83,7 @@ const FAMILIES: &[&[Rule]] = &[
 ];
 
 /// Total number of built-in rules.
-const COUNT: usize = {
+pub(crate) const COUNT: usize = {
     let mut n = 0;
     let mut i = 0;
     while i < FAMILIES.len() {
@@ -111,7 +111,12 @@ const fn concat_families() -> [Rule; COUNT] {
     out
 }
 
-static ALL: [Rule; COUNT] = concat_families();
+/// The catalog as a const, for tables computed from it at compile time (`crate::routing`).
+/// Only const evaluation reads it, so its size costs nothing at run time.
+#[allow(clippy::large_const_arrays)]
+pub(crate) const RULES_CONST: [Rule; COUNT] = concat_families();
+
+static ALL: [Rule; COUNT] = RULES_CONST;
 
 /// Every built-in secret rule, grouped by family (ids are dense but a rule added later takes
 /// the next free id in whichever family it belongs to).
