@@ -258,6 +258,7 @@ impl Scanner {
             .enumerate()
             .filter(|(_, h)| **h)
             .filter_map(|(i, _)| u32::try_from(i).ok())
+            .filter(|&rule| self.routing.fits(rule, text.len()))
             .collect()
     }
 
@@ -691,7 +692,10 @@ mod tests {
                 .map(|slots| slots.iter().filter(|c| c.get().is_some()).count())
         };
         assert_eq!((slots(&s.compiled), slots(&s.compiled_lite)), (None, None));
+        // Too short for the rule's shortest match (17 bytes): nothing to compile either.
         assert!(s.scan_text("password: x").is_empty());
+        assert_eq!((slots(&s.compiled), slots(&s.compiled_lite)), (None, None));
+        assert!(s.scan_text("password: a b c d e f").is_empty());
         assert_eq!(
             (slots(&s.compiled), slots(&s.compiled_lite)),
             (None, Some(1))

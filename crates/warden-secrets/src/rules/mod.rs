@@ -41,6 +41,7 @@ macro_rules! ctx {
     };
 }
 
+pub(crate) mod min_len;
 pub mod synth;
 
 mod ai;
