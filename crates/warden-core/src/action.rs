@@ -72,8 +72,8 @@ impl Action {
     }
 
     /// Text that this action would write or send somewhere, which the secret scanner must
-    /// see before it leaves (new file content, edit replacements, request bodies, MCP
-    /// arguments).
+    /// see before it leaves (new file content, edit replacements, request bodies, search
+    /// queries, MCP arguments).
     pub fn outgoing_text(&self) -> Vec<&str> {
         match self {
             Action::Write { content, .. } => vec![content.as_str()],
@@ -84,6 +84,7 @@ impl Action {
                 out
             }
             Action::Shell { command, .. } => vec![command.as_str()],
+            Action::WebSearch { query } => vec![query.as_str()],
             _ => Vec::new(),
         }
     }

@@ -152,6 +152,36 @@ fn shell_written_file(effects: &[Effect]) -> Option<&Path> {
     })
 }
 
+/// Whether a git command records text in history (a commit, tag, note or stash message),
+/// where it is pushed with the branch.
+fn records_in_git(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| match &e.kind {
+        EffectKind::Exec { argv, .. } => {
+            argv.first()
+                .is_some_and(|p| Path::new(p).file_name().is_some_and(|n| n == "git"))
+                && git_subcommand(argv).is_some_and(|sub| {
+                    matches!(sub, "commit" | "tag" | "notes" | "stash" | "commit-tree")
+                })
+        }
+        _ => false,
+    })
+}
+
+/// `git`'s subcommand: the first word after the global options (`-C DIR`, `-c K=V`, …).
+fn git_subcommand(argv: &[String]) -> Option<&str> {
+    let mut words = argv.iter().skip(1);
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "-C" | "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" => {
+                words.next();
+            }
+            w if w.starts_with('-') => {}
+            w => return Some(w),
+        }
+    }
+    None
+}
+
 /// Secrets in what the action writes or sends. A shell command only counts when it reaches the
 /// network or writes a file: a literal key in `export` is the person's business, the same key
 /// in `curl` is a leak, and in `echo … > config.py` it is the file write the Write tool would
@@ -170,8 +200,11 @@ fn secret_effects(
 ) -> Vec<Effect> {
     let sends = reaches_network(effects);
     let shell_file = shell_written_file(effects);
+    let records = records_in_git(effects);
     let texts: Vec<String> = match action {
-        Action::Shell { .. } if !sends && shell_file.is_none() => return Vec::new(),
+        Action::Shell { .. } if !sends && shell_file.is_none() && !records => {
+            return Vec::new();
+        }
         Action::Mcp { arguments, .. } => vec![arguments.to_string()],
         _ => action
             .outgoing_text()
@@ -186,8 +219,10 @@ fn secret_effects(
     };
     let what = match action {
         Action::Shell { .. } if sends => "command, which sends data over the network,",
-        Action::Shell { .. } => "command, which writes it to a file,",
+        Action::Shell { .. } if shell_file.is_some() => "command, which writes it to a file,",
+        Action::Shell { .. } => "command, which records it in git history,",
         Action::Fetch { .. } => "request",
+        Action::WebSearch { .. } => "search query",
         Action::Mcp { .. } => "MCP tool call",
         _ => "new content",
     };

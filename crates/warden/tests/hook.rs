@@ -245,6 +245,51 @@ fn deny_reasons_never_echo_the_secret() {
     assert!(log.contains("tool_decision"));
 }
 
+/// A literal secret leaves through a search query as surely as through a request, and a
+/// commit or tag message is pushed with the branch: both are refused, and ordinary queries and
+/// messages that only mention tokens pass.
+#[test]
+fn secrets_in_search_queries_and_commit_messages_are_stopped() {
+    let s = Sandbox::new();
+    let token = common::fake_github_token();
+    let cases = [
+        (
+            "WebSearch",
+            json!({ "query": format!("is {token} still valid") }),
+            Answer::Deny,
+        ),
+        (
+            "Bash",
+            json!({ "command": format!("git commit -m 'add {token}'") }),
+            Answer::Deny,
+        ),
+        (
+            "Bash",
+            json!({ "command": format!("git -C . tag -a v1 -m '{token}'") }),
+            Answer::Deny,
+        ),
+        (
+            "WebSearch",
+            json!({ "query": "rotate a github token" }),
+            Answer::Silent,
+        ),
+        (
+            "Bash",
+            json!({ "command": "git commit -m 'fix token parsing'" }),
+            Answer::Allow,
+        ),
+    ];
+    for (tool, input, expected) in cases {
+        let out = s.hook_claude(tool, &input);
+        assert_eq!(out.answer, expected, "{tool} {input}: {}", out.stdout);
+        assert!(!out.stdout.contains(&token) && !out.stderr.contains(&token));
+    }
+    assert!(
+        !s.audit_text().contains(&token),
+        "the audit log holds the secret"
+    );
+}
+
 #[test]
 fn broken_input_fails_closed() {
     let s = Sandbox::new();
