@@ -316,20 +316,29 @@ mod builtin {
 
     pub(super) static KEYWORDS: [&str; KEYWORD_COUNT] = head(&ANALYSIS.keywords, "");
 
+    /// `counts[i]` replaced by the sum of `counts[..=i]`: with each bucket's count stored one
+    /// place up, where each bucket begins (the counting sorts below).
+    const fn running_total<const N: usize>(mut counts: [u32; N]) -> [u32; N] {
+        let mut i = 1;
+        while i < N {
+            counts[i] += counts[i - 1];
+            i += 1;
+        }
+        counts
+    }
+
+    // Tables that another table's counting sort starts from are consts (a static cannot be
+    // read in const evaluation); the statics are copies of them. The consts are only read
+    // during compilation, so their size costs nothing at run time.
     #[allow(clippy::large_const_arrays)]
     const ROUTE_STARTS_CONST: [u32; KEYWORD_COUNT + 1] = {
-        let mut out = [0u32; KEYWORD_COUNT + 1];
+        let mut counts = [0u32; KEYWORD_COUNT + 1];
         let mut p = 0;
         while p < PAIR_COUNT {
-            out[ANALYSIS.pair_keyword[p] as usize + 1] += 1;
+            counts[ANALYSIS.pair_keyword[p] as usize + 1] += 1;
             p += 1;
         }
-        let mut k = 1;
-        while k <= KEYWORD_COUNT {
-            out[k] += out[k - 1];
-            k += 1;
-        }
-        out
+        running_total(counts)
     };
 
     pub(super) static ROUTE_STARTS: [u32; KEYWORD_COUNT + 1] = ROUTE_STARTS_CONST;
@@ -349,26 +358,18 @@ mod builtin {
 
     pub(super) static UNROUTED: [u32; ANALYSIS.unrouted_count] = head(&ANALYSIS.unrouted, 0);
 
-    // Tables that another table's counting sort starts from are consts (a static cannot be
-    // read in const evaluation); the statics are copies of them. The consts are only read
-    // during compilation, so their size costs nothing at run time.
     #[allow(clippy::large_const_arrays)]
     const PAIR_STARTS_CONST: [u32; PAIR_BUCKETS + 1] = {
-        let mut out = [0u32; PAIR_BUCKETS + 1];
+        let mut counts = [0u32; PAIR_BUCKETS + 1];
         let mut k = 0;
         while k < KEYWORD_COUNT {
             let bytes = ANALYSIS.keywords[k].as_bytes();
             if bytes.len() >= 2 {
-                out[pair_bucket(bytes[0], bytes[1]) + 1] += 1;
+                counts[pair_bucket(bytes[0], bytes[1]) + 1] += 1;
             }
             k += 1;
         }
-        let mut b = 1;
-        while b <= PAIR_BUCKETS {
-            out[b] += out[b - 1];
-            b += 1;
-        }
-        out
+        running_total(counts)
     };
 
     pub(super) static PAIR_STARTS: [u32; PAIR_BUCKETS + 1] = PAIR_STARTS_CONST;

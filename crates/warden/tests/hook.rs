@@ -534,13 +534,7 @@ fn a_deny_the_host_cannot_read_still_blocks() {
 fn a_hook_started_with_stderr_closed_answers_and_records() {
     let s = Sandbox::new();
     let payload = s.claude_payload("Bash", &json!({ "command": "rm -rf ~" }));
-    let mut sh = s.command_of("sh");
-    sh.args([
-        "-c",
-        "exec \"$0\" hook claude 2>&-",
-        env!("CARGO_BIN_EXE_warden"),
-    ]);
-    let out = s.run(sh, Some(&payload));
+    let out = s.run_script("exec \"$0\" hook claude 2>&-", &payload);
     assert_eq!(out.answer, Answer::Deny, "{}", out.stdout);
     assert!(s.audit_text().contains("rm -rf ~"));
     let verify = s.warden(&["log", "verify"], None);
@@ -559,13 +553,10 @@ fn a_hook_under_a_low_hard_stack_limit_answers_the_same() {
     ] {
         let payload = s.claude_payload("Bash", &json!({ "command": command }));
         // `ulimit -s` sets both the soft and the hard limit (KiB); the test makes sure.
-        let mut sh = s.command_of("sh");
-        sh.args([
-            "-c",
+        let out = s.run_script(
             "ulimit -s 4096 && test \"$(ulimit -H -s)\" = 4096 && exec \"$0\" hook claude",
-            env!("CARGO_BIN_EXE_warden"),
-        ]);
-        let out = s.run(sh, Some(&payload));
+            &payload,
+        );
         assert_eq!(
             out.answer, expected,
             "{command}: {} {}",

@@ -166,6 +166,14 @@ impl Sandbox {
         }
     }
 
+    /// Run `script` with `sh -c` in the sandbox, `$0` being the warden binary, with `stdin` as
+    /// its input (for hooks started under particular limits or descriptors).
+    pub fn run_script(&self, script: &str, stdin: &[u8]) -> Output {
+        let mut sh = self.command_of("sh");
+        sh.args(["-c", script, env!("CARGO_BIN_EXE_warden")]);
+        self.run(sh, Some(stdin))
+    }
+
     pub fn hook_raw(&self, agent: &str, payload: &[u8]) -> Output {
         let mut cmd = self.command();
         cmd.args(["hook", agent]);
