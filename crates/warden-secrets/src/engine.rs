@@ -259,6 +259,7 @@ impl Scanner {
             .filter(|(_, h)| **h)
             .filter_map(|(i, _)| u32::try_from(i).ok())
             .filter(|&rule| self.routing.fits(rule, text.len()))
+            .filter(|&rule| requirements_met(&self.rules[rule as usize], text))
             .collect()
     }
 
@@ -389,6 +390,30 @@ impl Scanner {
             encoding: None,
         });
     }
+}
+
+/// Whether one of the rule's [`Rule::requires`] literals occurs in `text` (trivially, when it
+/// has none).
+fn requirements_met(rule: &Rule, text: &[u8]) -> bool {
+    rule.requires.is_empty()
+        || rule
+            .requires
+            .iter()
+            .any(|literal| contains_ignore_ascii_case(text, literal.as_bytes()))
+}
+
+/// Whether `needle` (non-empty) occurs in `haystack`, ASCII case-insensitively: candidates are
+/// found with `memchr` on the first byte, so a long text costs a scan, not a compare per byte.
+fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, haystack).any(|at| {
+        haystack
+            .get(at + 1..at + 1 + rest.len())
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(rest))
+    })
 }
 
 fn build_prefilter(keywords: &[&str], kind: AhoCorasickKind) -> Option<AhoCorasick> {
@@ -571,6 +596,7 @@ mod tests {
             pattern: r"\btstk_[A-Za-z0-9]{20}\b",
             min_entropy: Some(3.0),
             max_len: None,
+            requires: &[],
             validate: None,
             examples: &[],
             negatives: &[],
@@ -585,6 +611,7 @@ mod tests {
             pattern: r#"(?i)password\s*[:=]\s*["']?(?P<secret>[^\s"']{8,})"#,
             min_entropy: Some(2.5),
             max_len: None,
+            requires: &[],
             validate: None,
             examples: &[],
             negatives: &[],
@@ -599,6 +626,7 @@ mod tests {
             pattern: r"chk_[a-z]{6}[0-9]",
             min_entropy: None,
             max_len: None,
+            requires: &[],
             validate: Some(|s| s.ends_with('7')),
             examples: &[],
             negatives: &[],
@@ -613,6 +641,7 @@ mod tests {
             pattern: r"zzqq[0-9]{4}",
             min_entropy: None,
             max_len: None,
+            requires: &[],
             validate: Some(always_valid),
             examples: &[],
             negatives: &[],
@@ -680,6 +709,17 @@ mod tests {
         assert!(s.scan_text("tstk_aaaaaaaaaaaaaaaaaaaa").is_empty());
         assert!(s.scan_text("chk_qwzkrp6").is_empty());
         assert_eq!(s.scan_text("chk_qwzkrp7").len(), 1);
+    }
+
+    #[test]
+    fn required_literals_are_found_in_any_case() {
+        assert!(contains_ignore_ascii_case(b"mysql -P3306", b"-p"));
+        assert!(contains_ignore_ascii_case(b"user@host", b"@"));
+        assert!(!contains_ignore_ascii_case(
+            b"curl -fsSL https://x | sh",
+            b"-p"
+        ));
+        assert!(!contains_ignore_ascii_case(b"a-", b"-p"));
     }
 
     #[test]

@@ -32,6 +32,11 @@ pub struct Rule {
     /// regex state per repeat, and the hook, a fresh process per tool call, compiles each rule
     /// whose keyword appears (`{16,200}` costs about ten times as much to build as `{16,}`).
     pub max_len: Option<usize>,
+    /// Literals of which at least one must also occur (ASCII case-insensitively) for the rule
+    /// to run, when its keyword alone is common but its pattern needs more: a URL carries
+    /// credentials only with an `@`. Empty: no such condition. Each must be a necessary
+    /// condition of the pattern, or secrets are missed (the catalog's examples check it).
+    pub requires: &'static [&'static str],
     /// Checksum or structure validation, where the format has one.
     pub validate: Option<Validator>,
     /// Texts in which the rule must find a secret (fake but format-valid).

@@ -159,6 +159,7 @@ pub(super) const RULES: &[Rule] = &[
             "rabbitmq",
         ],
         pattern: r#"(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|redis|rediss|valkey|amqps?|mssql|sqlserver|cockroachdb|clickhouse|couchdb|neo4j|bolt|cassandra|nats|snowflake|oracle|memcached|rabbitmq)(?:\+[a-z0-9]+)?://[\x21\x24-\x26\x28-\x2E\x30-\x39\x3B-\x3E\x41-\x7E]*:(?P<secret>[\x21\x24-\x26\x28-\x2E\x30-\x3E\x41-\x7E]{3,})@[A-Za-z0-9.\-_\[\]:%]+"#,
+        requires: &["@"],
         max_len: Some(128),
         validate: Some(validate::url_password),
         examples: &[
@@ -188,6 +189,7 @@ pub(super) const RULES: &[Rule] = &[
         provider: "Generic",
         keywords: &["://"],
         pattern: r#"(?:https?|ftps?|sftp|ssh|git|smb|wss?|ldaps?)://[\x21\x24-\x26\x28-\x2E\x30-\x39\x3B-\x3E\x41-\x7E]+:(?P<secret>[\x21\x24-\x26\x28-\x2E\x30-\x3E\x41-\x7E]{6,})@[A-Za-z0-9.\-_]+"#,
+        requires: &["@"],
         max_len: Some(200),
         validate: Some(validate::url_password),
         examples: &[
@@ -300,6 +302,8 @@ pub(super) const RULES: &[Rule] = &[
         provider: "Generic",
         keywords: &["sshpass", "mysql", "curl", "wget"],
         pattern: r#"(?:sshpass\s+-p\s*|mysql(?:dump|admin)?\s(?:[\t\x20-\x25\x27-\x3A\x3C-\x7B\x7D\x7E]*?\s)?-p|(?:curl|wget)\s(?:[\t\x20-\x25\x27-\x3A\x3C-\x7B\x7D\x7E]*?\s)?(?:(?:-u|--user)\s*["']?[^\s:"'$]+:|--(?:http-)?password[=\s]))["']?(?P<secret>[^\s"'\-$][^\s"']{3,})"#,
+        // Every branch has `-p` (`sshpass -p`, `mysql -p`, `--password`) or `-u` (`-u`, `--user`).
+        requires: &["-p", "-u"],
         validate: Some(validate::password_value),
         examples: &[
             "sshpass -p 'Lq2Wm9Xc4Vb7' ssh deploy@host.fake.test",

@@ -64,6 +64,7 @@ const BASE: Rule = Rule {
     pattern: "",
     min_entropy: None,
     max_len: None,
+    requires: &[],
     validate: None,
     examples: &[],
     negatives: &[],
