@@ -59,46 +59,63 @@ const CHANGING_VERBS: &[&str] = &[
 /// Arguments of a copy that name what is read, not written.
 const COPY_SOURCES: &[&str] = &["source", "sourcepath", "src"];
 
-/// The most arguments looked at, and the most effects derived, per call.
-const MAX_ARGUMENTS: usize = 256;
-const MAX_EFFECTS: usize = 16;
+/// The most argument strings looked at, nesting levels walked, and files judged, per call.
+/// Past any of them the call is not proved safe: an explicit ask, not silence.
+const MAX_ARGUMENTS: usize = 4096;
+const MAX_DEPTH: usize = 16;
+const MAX_FILES: usize = 64;
 /// Longer strings are not paths or statements worth judging (and are not parsed).
 const MAX_TEXT_BYTES: usize = 64 * 1024;
 
 /// The effects of calling `tool` with `arguments`.
 pub(crate) fn effects(tool: &str, arguments: &Value, ctx: &Context) -> Vec<Effect> {
     let mut strings = Vec::new();
-    collect(arguments, None, 0, &mut strings);
+    let complete = collect(arguments, None, 0, &mut strings);
     let changes = changes_files(tool);
     let moves = has_word(tool, &["move", "rename"]);
     let mut out = Vec::new();
+    let mut files = 0;
     for (key, text) in strings {
-        if out.len() >= MAX_EFFECTS {
-            break;
-        }
         let name = normalise(key);
         if STATEMENT_ARGUMENTS.contains(&name.as_str()) {
             out.extend(statement_effect(key, text));
         } else if PATH_ARGUMENTS.contains(&name.as_str()) {
             let Some(path) = as_path(text) else { continue };
+            files += 1;
+            if files > MAX_FILES {
+                continue;
+            }
             let path = paths::resolve_in(path, ctx);
             let writes = changes && (moves || !COPY_SOURCES.contains(&name.as_str()));
             out.push(path_effect(key, &path, writes));
         }
     }
+    let unseen = match (complete, files > MAX_FILES) {
+        (_, true) => Some(format!(
+            "it names {files} files; Warden checks the first {MAX_FILES}"
+        )),
+        (false, _) => Some("its arguments are nested too deeply or too many to check".into()),
+        (true, false) => None,
+    };
+    out.extend(unseen.map(|why| Effect {
+        kind: EffectKind::Opaque,
+        severity: Severity::Unknown,
+        rule: RuleId::from("TOOL002"),
+        message: format!("the MCP call is not fully checked: {why}; split it into smaller calls"),
+    }));
     out
 }
 
 /// Every string in `value` with the name of the object field it sits under (array items
-/// inherit their field's name), depth- and count-bounded.
+/// inherit their field's name). False when a bound cut the walk short.
 fn collect<'a>(
     value: &'a Value,
     key: Option<&'a str>,
     depth: usize,
     out: &mut Vec<(&'a str, &'a str)>,
-) {
-    if depth > 8 || out.len() >= MAX_ARGUMENTS {
-        return;
+) -> bool {
+    if depth > MAX_DEPTH || out.len() >= MAX_ARGUMENTS {
+        return false;
     }
     match value {
         Value::String(text) => {
@@ -107,18 +124,25 @@ fn collect<'a>(
             {
                 out.push((key, text));
             }
+            true
         }
+        // Every branch is walked even after one was cut short: a secret file named next to
+        // a too-deep branch must still be denied, not merely asked about.
         Value::Array(items) => {
-            for item in items.iter().take(64) {
-                collect(item, key, depth + 1, out);
+            let mut complete = true;
+            for item in items {
+                complete &= collect(item, key, depth + 1, out);
             }
+            complete
         }
         Value::Object(fields) => {
-            for (k, v) in fields.iter().take(64) {
-                collect(v, Some(k), depth + 1, out);
+            let mut complete = true;
+            for (k, v) in fields {
+                complete &= collect(v, Some(k), depth + 1, out);
             }
+            complete
         }
-        _ => {}
+        _ => true,
     }
 }
 
@@ -234,6 +258,33 @@ mod tests {
         assert_eq!(as_path("https://example.com/a"), None);
         assert_eq!(as_path(""), None);
         assert_eq!(as_path("a\nb"), None);
+    }
+
+    #[test]
+    fn a_call_too_large_to_check_is_not_proved_safe() {
+        let ctx = Context {
+            cwd: "/p".into(),
+            project_root: "/p".into(),
+            home: None,
+        };
+        let opaque = |arguments: &Value| {
+            effects("read_multiple_files", arguments, &ctx)
+                .iter()
+                .filter(|e| e.kind == EffectKind::Opaque)
+                .count()
+        };
+        let paths = |n: usize| (0..n).map(|i| format!("/p/src/{i}.rs")).collect::<Vec<_>>();
+        assert_eq!(opaque(&serde_json::json!({ "paths": paths(3) })), 0);
+        assert_eq!(opaque(&serde_json::json!({ "paths": paths(MAX_FILES) })), 0);
+        assert_eq!(
+            opaque(&serde_json::json!({ "paths": paths(MAX_FILES + 1) })),
+            1
+        );
+        let mut deep = serde_json::json!({ "path": "/p/.env" });
+        for _ in 0..MAX_DEPTH {
+            deep = serde_json::json!({ "nested": deep });
+        }
+        assert_eq!(opaque(&deep), 1);
     }
 
     #[test]
