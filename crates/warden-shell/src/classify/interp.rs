@@ -664,24 +664,19 @@ impl Walker<'_> {
             );
         }
         if sev > Severity::ReadOnly {
-            own = max_own(
-                own,
-                Own::with(
-                    sev,
-                    rules::INTERPRETER,
-                    format!(
-                        "{what} {}; write a reviewed script instead",
-                        flagged.join(", ")
-                    ),
-                ),
+            // One sentence for the hazard and the verdict, so the reason is given once.
+            let message = format!(
+                "{what} {}; write a reviewed script instead",
+                flagged.join(", ")
             );
+            own = max_own(own, Own::with(sev, rules::INTERPRETER, message.clone()));
             self.emit(
                 EffectKind::Hazard {
                     category: "interpreter".into(),
                 },
                 sev,
                 rules::INTERPRETER,
-                format!("{what} {}", flagged.join(", ")),
+                message,
             );
         }
         let _ = clip;
