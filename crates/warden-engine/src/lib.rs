@@ -159,27 +159,12 @@ fn records_in_git(effects: &[Effect]) -> bool {
         EffectKind::Exec { argv, .. } => {
             argv.first()
                 .is_some_and(|p| Path::new(p).file_name().is_some_and(|n| n == "git"))
-                && git_subcommand(argv).is_some_and(|sub| {
+                && warden_shell::git_subcommand(argv).is_some_and(|sub| {
                     matches!(sub, "commit" | "tag" | "notes" | "stash" | "commit-tree")
                 })
         }
         _ => false,
     })
-}
-
-/// `git`'s subcommand: the first word after the global options (`-C DIR`, `-c K=V`, …).
-fn git_subcommand(argv: &[String]) -> Option<&str> {
-    let mut words = argv.iter().skip(1);
-    while let Some(word) = words.next() {
-        match word.as_str() {
-            "-C" | "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" => {
-                words.next();
-            }
-            w if w.starts_with('-') => {}
-            w => return Some(w),
-        }
-    }
-    None
 }
 
 /// Secrets in what the action writes or sends. A shell command only counts when it reaches the

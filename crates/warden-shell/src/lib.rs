@@ -48,6 +48,12 @@ pub fn destructive_sql(sql: &str) -> Option<(Severity, String)> {
     classify::sql_risk(sql)
 }
 
+/// `git`'s subcommand in an `Exec` effect's argv: the first word after git's global options
+/// (`-C DIR`, `-c K=V`, `--git-dir DIR`, …), as the shell analysis itself finds it.
+pub fn git_subcommand(argv: &[String]) -> Option<&str> {
+    classify::git_subcommand(argv)
+}
+
 /// Inputs longer than this are not parsed (they are reported as opaque).
 pub const MAX_INPUT: usize = 64 * 1024;
 /// Deepest nesting of shells, substitutions, scripts and function calls analysed.

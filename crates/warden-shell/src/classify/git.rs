@@ -102,6 +102,35 @@ fn config_harmless(key: &str) -> bool {
         )
 }
 
+/// git's global options that take the next word as their value.
+const GLOBAL_OPTIONS_WITH_VALUE: &[&str] = &[
+    "-C",
+    "-c",
+    "--git-dir",
+    "--work-tree",
+    "--namespace",
+    "--exec-path",
+    "--super-prefix",
+    "--config-env",
+    "--attr-source",
+];
+
+/// `git`'s subcommand in a normalised argv (`argv[0]` is git): the first word after the
+/// global options, as the classifier below finds it.
+pub(crate) fn git_subcommand(argv: &[String]) -> Option<&str> {
+    let mut words = argv.iter().skip(1);
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            w if GLOBAL_OPTIONS_WITH_VALUE.contains(&w) => {
+                words.next();
+            }
+            w if w.starts_with('-') => {}
+            w => return Some(w),
+        }
+    }
+    None
+}
+
 impl Walker<'_> {
     pub(super) fn git(&mut self, argv: &[Word]) -> Own {
         let args = &argv[1..];
@@ -111,29 +140,30 @@ impl Walker<'_> {
         while i < args.len() {
             let t = args[i].text.as_str();
             match t {
-                "-C" => {
-                    if let Some(d) = args.get(i + 1) {
-                        let loc = self.resolve(d);
-                        self.state.cwd = loc.exact().then_some(loc.path);
-                    }
-                    i += 2;
-                }
-                "-c" => {
-                    if let Some(kv) = args.get(i + 1).cloned()
-                        && let Some(o) = self.git_config_pair(&kv)
-                    {
-                        config_risk = Some(o);
-                    }
-                    i += 2;
-                }
-                "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--super-prefix"
-                | "--config-env" | "--attr-source" => {
-                    if t == "--exec-path" || t == "--config-env" {
-                        config_risk = Some(Own::with(
-                            Severity::Unknown,
-                            rules::GIT_CONFIG_EXEC,
-                            format!("`git {t}` changes which programs git runs"),
-                        ));
+                _ if GLOBAL_OPTIONS_WITH_VALUE.contains(&t) => {
+                    let value = args.get(i + 1);
+                    match t {
+                        "-C" => {
+                            if let Some(d) = value {
+                                let loc = self.resolve(d);
+                                self.state.cwd = loc.exact().then_some(loc.path);
+                            }
+                        }
+                        "-c" => {
+                            if let Some(kv) = value.cloned()
+                                && let Some(o) = self.git_config_pair(&kv)
+                            {
+                                config_risk = Some(o);
+                            }
+                        }
+                        "--exec-path" | "--config-env" => {
+                            config_risk = Some(Own::with(
+                                Severity::Unknown,
+                                rules::GIT_CONFIG_EXEC,
+                                format!("`git {t}` changes which programs git runs"),
+                            ));
+                        }
+                        _ => {}
                     }
                     i += 2;
                 }
@@ -1180,5 +1210,26 @@ impl Walker<'_> {
                 how,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_subcommand_follows_the_global_options() {
+        let sub = |line: &str| {
+            let argv: Vec<String> = line.split(' ').map(str::to_string).collect();
+            git_subcommand(&argv).map(str::to_string)
+        };
+        assert_eq!(sub("git commit -m x").as_deref(), Some("commit"));
+        assert_eq!(sub("git -C . -c a=b tag v1").as_deref(), Some("tag"));
+        assert_eq!(
+            sub("git --super-prefix p/ --no-pager commit").as_deref(),
+            Some("commit")
+        );
+        assert_eq!(sub("git --git-dir=.git stash").as_deref(), Some("stash"));
+        assert_eq!(sub("git --version"), None);
     }
 }

@@ -24,6 +24,7 @@ mod readonly;
 mod runners;
 mod wrappers;
 
+pub(crate) use git::git_subcommand;
 pub(crate) use hazards::sql_risk;
 
 /// The severity, rule and message of a command itself (its `Exec` effect).
