@@ -230,19 +230,7 @@ impl Walker<'_> {
                     Some(file) => {
                         let loc = self.resolve(file);
                         self.read_effect(&loc, "reads a crontab");
-                        match self.ctx.env.read_script(&loc.path) {
-                            Some(text) => {
-                                self.nested(
-                                    &crontab_commands(&text),
-                                    Sub::Child,
-                                    "the new crontab",
-                                );
-                            }
-                            None => self.unseen(format!(
-                                "the new crontab {} could not be read",
-                                loc.path.display()
-                            )),
-                        }
+                        self.file_code(Lang::Crontab, &loc.path, "the new crontab");
                     }
                 }
                 Own::with(Severity::Destructive, rules::SYSTEM, what)
@@ -269,15 +257,7 @@ impl Walker<'_> {
                     Some(file) => {
                         let loc = self.resolve(&file);
                         self.read_effect(&loc, "reads a job script");
-                        match self.ctx.env.read_script(&loc.path) {
-                            Some(text) => {
-                                self.nested(&text, Sub::Child, &format!("the `{n}` job"));
-                            }
-                            None => self.unseen(format!(
-                                "the `{n}` job {} could not be read",
-                                loc.path.display()
-                            )),
-                        }
+                        self.file_code(Lang::Shell, &loc.path, &format!("the `{n}` job"));
                     }
                     None => self.stdin_code(Lang::Shell, &format!("the `{n}` job")),
                 }

@@ -883,13 +883,7 @@ impl Walker<'_> {
                 self.stdin_text_code(lang, &t, what)
             }
             Stdin::File(p) | Stdin::Pipe(Out { file: Some(p), .. }) => {
-                if self.written_then_run(&p, what).is_some() {
-                    return;
-                }
-                match self.ctx.env.read_script(&p) {
-                    Some(t) => self.stdin_text_code(lang, &t, what),
-                    None => self.unseen(format!("{what}: {} could not be read", p.display())),
-                }
+                self.file_code(lang, &p, what);
             }
             Stdin::Pipe(_) | Stdin::Text(None) => {
                 self.unseen(format!(
@@ -899,6 +893,19 @@ impl Walker<'_> {
             Stdin::Inherited => {
                 self.unseen(format!("{what}: no visible input (an interactive session)"));
             }
+        }
+    }
+
+    /// Analyses the code in the file at `path` (a script fed on stdin, `at -f`, a crontab
+    /// file): unless it was downloaded or written earlier in the same command line, which is
+    /// reported instead.
+    pub(crate) fn file_code(&mut self, lang: Lang, path: &std::path::Path, what: &str) {
+        if self.written_then_run(path, what).is_some() {
+            return;
+        }
+        match self.ctx.env.read_script(path) {
+            Some(t) => self.stdin_text_code(lang, &t, what),
+            None => self.unseen(format!("{what}: {} could not be read", path.display())),
         }
     }
 
