@@ -135,9 +135,9 @@ pub fn answer(event: &HookEvent, verdict: &Verdict, approval_code: Option<&str>)
             decision,
             &reason,
             json!({
-            "permission": decision.as_str(),
-            "user_message": reason,
-            "agent_message": reason,
+                "permission": decision.as_str(),
+                "user_message": reason,
+                "agent_message": reason,
             }),
         ),
         Agent::Copilot => match decision {
@@ -159,11 +159,11 @@ fn claude_json(decision: Decision, reason: &str) -> HookAnswer {
         decision,
         reason,
         json!({
-        "hookSpecificOutput": {
-            "hookEventName": "PreToolUse",
-            "permissionDecision": decision.as_str(),
-            "permissionDecisionReason": reason,
-        }
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": decision.as_str(),
+                "permissionDecisionReason": reason,
+            }
         }),
     )
 }
